@@ -1,0 +1,1 @@
+namespace FastS3.Erasure.Tests;
