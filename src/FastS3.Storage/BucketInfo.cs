@@ -1,0 +1,3 @@
+namespace FastS3.Storage;
+
+public sealed record BucketInfo(string Name, DateTimeOffset CreationDate);

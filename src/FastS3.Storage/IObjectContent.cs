@@ -1,0 +1,14 @@
+using System.IO.Pipelines;
+
+namespace FastS3.Storage;
+
+/// <summary>An object's bytes, readable by range. Holding it keeps that version readable even if
+/// the key is overwritten or deleted meanwhile (readers never block writers).</summary>
+public interface IObjectContent
+{
+    long Length { get; }
+
+    /// <summary>Writes [<paramref name="offset"/>, +<paramref name="length"/>) into <paramref name="destination"/>,
+    /// flushing as it goes for large ranges so the pipe applies back-pressure.</summary>
+    ValueTask CopyToAsync(PipeWriter destination, long offset, long length, CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+namespace FastS3.Storage;
+
+public sealed record PartInfo(int PartNumber, string ETag, long Size, DateTimeOffset LastModified, ObjectChecksum? Checksum);
