@@ -1,0 +1,53 @@
+using FastS3.Wal.Format;
+
+namespace FastS3.Wal;
+
+public sealed partial class WriteAheadLog
+{
+    /// <summary>
+    /// Copies the payload at <paramref name="location"/> into <paramref name="destination"/>.
+    /// The caller reads only locations it got from an append or replay (the bytes are what was
+    /// appended; whether they are durable yet is what <see cref="WaitDurableAsync"/> is for).
+    /// </summary>
+    public WalStatus Read(WalLocation location, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, location.LengthBytes, nameof(destination));
+        using var lease = AcquireRead(location);
+        if (lease.Status != WalStatus.Ok)
+        {
+            return lease.Status;
+        }
+
+        lease.Payload.CopyTo(destination);
+        return WalStatus.Ok;
+    }
+
+    /// <summary>
+    /// A lease on the payload bytes in the mapping (zero copy, e.g. to send a GET body). The span
+    /// lives until the lease is disposed; the segment cannot be released meanwhile.
+    /// </summary>
+    public WalReadLease AcquireRead(WalLocation location)
+    {
+        if (!TryGetSegment(location.SegmentId, out var segment)
+            || location.Offset < SegmentHeader.RecordSizeBytes + WalRecordHeader.Size
+            || location.LengthBytes < 0
+            || (long)location.Offset + location.LengthBytes > segment.FooterOffset)
+        {
+            return new WalReadLease(WalStatus.NotFound, null, default);
+        }
+
+        if (!segment.TryAcquireLease())
+        {
+            return new WalReadLease(WalStatus.NotFound, null, default);
+        }
+
+        return new WalReadLease(WalStatus.Ok, segment, segment.File.GetSpan(location.Offset, location.LengthBytes));
+    }
+
+    /// <summary>
+    /// Replays durable records with LSN &gt;= <paramref name="fromLsn"/>, in order, for ARIES redo.
+    /// Runs concurrently with appends; it stops at the durable LSN observed when it started.
+    /// </summary>
+    public WalReplay Replay(ulong fromLsn = 0) =>
+        new(Volatile.Read(ref _segmentTable).Segments, fromLsn, DurableLsn);
+}
