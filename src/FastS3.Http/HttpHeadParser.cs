@@ -200,19 +200,19 @@ public static class HttpHeadParser
 
     /// <summary>Known methods compared as one integer load where the token fits (Kestrel's trick).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static HttpMethod GetKnownMethod(ReadOnlySpan<byte> method)
+    internal static RequestMethod GetKnownMethod(ReadOnlySpan<byte> method)
     {
         switch (method.Length)
         {
             case 3:
                 if (method.SequenceEqual("GET"u8))
                 {
-                    return HttpMethod.Get;
+                    return RequestMethod.Get;
                 }
 
                 if (method.SequenceEqual("PUT"u8))
                 {
-                    return HttpMethod.Put;
+                    return RequestMethod.Put;
                 }
 
                 break;
@@ -220,39 +220,39 @@ public static class HttpHeadParser
                 var four = Unsafe.ReadUnaligned<uint>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(method));
                 if (four == Unsafe.ReadUnaligned<uint>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference("HEAD"u8)))
                 {
-                    return HttpMethod.Head;
+                    return RequestMethod.Head;
                 }
 
                 if (four == Unsafe.ReadUnaligned<uint>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference("POST"u8)))
                 {
-                    return HttpMethod.Post;
+                    return RequestMethod.Post;
                 }
 
                 break;
             case 5:
                 if (method.SequenceEqual("PATCH"u8))
                 {
-                    return HttpMethod.Patch;
+                    return RequestMethod.Patch;
                 }
 
                 break;
             case 6:
                 if (method.SequenceEqual("DELETE"u8))
                 {
-                    return HttpMethod.Delete;
+                    return RequestMethod.Delete;
                 }
 
                 break;
             case 7:
                 if (method.SequenceEqual("OPTIONS"u8))
                 {
-                    return HttpMethod.Options;
+                    return RequestMethod.Options;
                 }
 
                 break;
         }
 
-        return HttpMethod.Custom;
+        return RequestMethod.Custom;
     }
 
     private static void ParseHeaderLine(HttpRequestHead head, ReadOnlySpan<byte> line, int lineStart)

@@ -26,7 +26,7 @@ public sealed class HttpRequestHead : IRequestHead
         _buffer = GC.AllocateUninitializedArray<byte>(maxHeadBytes);
     }
 
-    public HttpMethod KnownMethod { get; internal set; }
+    public RequestMethod KnownMethod { get; internal set; }
 
     /// <summary>True for HTTP/1.1, false for HTTP/1.0.</summary>
     public bool IsHttp11 { get; internal set; }
@@ -108,7 +108,7 @@ public sealed class HttpRequestHead : IRequestHead
         _headerCount = 0;
         _methodLength = 0;
         _pathStart = _pathLength = _queryStart = _queryLength = 0;
-        KnownMethod = HttpMethod.Custom;
+        KnownMethod = RequestMethod.Custom;
         IsHttp11 = true;
         ContentLength = -1;
         IsChunked = false;

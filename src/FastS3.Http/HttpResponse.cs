@@ -44,7 +44,7 @@ public sealed class HttpResponse
         HasStarted = false;
         HeadersEnded = false;
         CloseConnection = head.ConnectionClose;
-        _isHead = head.KnownMethod == HttpMethod.Head;
+        _isHead = head.KnownMethod == RequestMethod.Head;
         _http11 = head.IsHttp11;
         _bodyRemaining = 0;
     }
@@ -153,6 +153,22 @@ public sealed class HttpResponse
         {
             WriteBody(segment.Span);
         }
+    }
+
+    /// <summary>Records body bytes a handler wrote through <see cref="Writer"/> directly (streaming from storage).</summary>
+    public void AccountBody(long bytes)
+    {
+        if (_isHead)
+        {
+            return;
+        }
+
+        if (bytes > _bodyRemaining)
+        {
+            throw new InvalidOperationException("Body larger than the declared Content-Length.");
+        }
+
+        _bodyRemaining -= bytes;
     }
 
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => _writer.FlushAsync(cancellationToken);

@@ -11,4 +11,8 @@ public interface IObjectContent
     /// <summary>Writes [<paramref name="offset"/>, +<paramref name="length"/>) into <paramref name="destination"/>,
     /// flushing as it goes for large ranges so the pipe applies back-pressure.</summary>
     ValueTask CopyToAsync(PipeWriter destination, long offset, long length, CancellationToken cancellationToken);
+
+    /// <summary>The bytes of [<paramref name="offset"/>, +<paramref name="length"/>) as a sequence of
+    /// read-only chunks (server-side copies). A chunk is valid until the next one is requested.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(long offset, long length, CancellationToken cancellationToken);
 }

@@ -24,6 +24,31 @@ internal sealed class MemoryContent : IObjectContent
 
     internal ReadOnlyMemory<byte>[] Segments => _segments;
 
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(long offset, long length, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        foreach (var segment in _segments)
+        {
+            if (length == 0)
+            {
+                yield break;
+            }
+
+            if (offset >= segment.Length)
+            {
+                offset -= segment.Length;
+                continue;
+            }
+
+            var take = (int)Math.Min(segment.Length - offset, length);
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return segment.Slice((int)offset, take);
+            await Task.CompletedTask;
+            offset = 0;
+            length -= take;
+        }
+    }
+
     public async ValueTask CopyToAsync(PipeWriter destination, long offset, long length, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Xml;
+using FastS3.Common.Errors;
+using FastS3.S3.Xml;
+using FastS3.Storage;
+
+namespace FastS3.S3;
+
+public sealed partial class S3Application
+{
+    private ValueTask CreateMultipartUploadAsync(S3Request r)
+    {
+        var template = ObjectInfoFromHeaders(r, r.Key!);
+        var algorithm = r.Header("x-amz-checksum-algorithm"u8)?.ToUpperInvariant();
+        var fullObject = string.Equals(r.Header("x-amz-checksum-type"u8), "FULL_OBJECT", StringComparison.OrdinalIgnoreCase);
+        var created = _store.CreateMultipartUpload(r.Bucket!, template, algorithm, fullObject);
+        Check(created);
+
+        var xml = new XmlOut();
+        xml.Declaration().Open("InitiateMultipartUploadResult", s3Namespace: true)
+            .Element("Bucket", r.Bucket)
+            .Element("Key", r.Key)
+            .Element("UploadId", created.Value!.UploadId)
+            .Close("InitiateMultipartUploadResult");
+        WriteXml(r, xml);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask UploadPartAsync(S3Request r)
+    {
+        var partNumber = ParsePartNumber(r);
+        var length = DeclaredBodyLength(r);
+        var contentMd5 = ParseContentMd5(r);
+        var begin = _store.BeginUploadPart(r.Bucket!, r.Key!, r.Query.Get("uploadId")!, partNumber);
+        Check(begin);
+        await using var writer = begin.Value!;
+        var digest = await ReceiveBodyAsync(r, length, writer.WriteAsync);
+        if (contentMd5 is not null && !contentMd5.AsSpan().SequenceEqual(digest.Md5))
+        {
+            throw new S3Exception(S3ErrorCode.BadDigest);
+        }
+
+        var etag = "\"" + Convert.ToHexStringLower(digest.Md5) + "\"";
+        Check(await writer.CommitAsync(etag, null, r.Aborted));
+
+        var response = r.Response;
+        response.Start(200);
+        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("ETag"u8, etag);
+        response.EndHeaders(0);
+    }
+
+    private async ValueTask CompleteMultipartUploadAsync(S3Request r)
+    {
+        var uploadId = r.Query.Get("uploadId")!;
+        var upload = _store.GetMultipartUpload(r.Bucket!, r.Key!, uploadId);
+        Check(upload);
+        var body = await ReadSmallBodyAsync(r);
+        var requested = ParseCompleteRequest(body);
+        if (requested.Count > _options.MaxPartNumber)
+        {
+            throw new S3Exception(S3ErrorCode.TooManyParts);
+        }
+
+        for (var i = 1; i < requested.Count; i++)
+        {
+            if (requested[i].PartNumber <= requested[i - 1].PartNumber)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidPartOrder);
+            }
+        }
+
+        var stored = _store.ListParts(r.Bucket!, r.Key!, uploadId);
+        Check(stored);
+        var byNumber = stored.Value!.ToDictionary(p => p.PartNumber);
+        using var md5s = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        long total = 0;
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var want = requested[i];
+            if (!byNumber.TryGetValue(want.PartNumber, out var part) || !ETags.Match(want.ETag, part.ETag))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidPart, $"Part {want.PartNumber} was not uploaded or its ETag does not match.");
+            }
+
+            if (i < requested.Count - 1 && part.Size < _options.MinPartBytes)
+            {
+                throw new S3Exception(S3ErrorCode.EntityTooSmall, $"Part {part.PartNumber} is {part.Size} bytes; every part but the last must be at least {_options.MinPartBytes} bytes.");
+            }
+
+            md5s.AppendData(Convert.FromHexString(ETags.Unquote(part.ETag)));
+            total += part.Size;
+        }
+
+        // S3's multipart ETag: MD5 of the concatenated binary part MD5s, then "-<part count>".
+        var etag = "\"" + Convert.ToHexStringLower(md5s.GetHashAndReset()) + "-" + requested.Count.ToString(CultureInfo.InvariantCulture) + "\"";
+        var final = upload.Value!.Template with
+        {
+            Size = total,
+            ETag = etag,
+            LastModified = _clock.GetUtcNow(),
+            PartsCount = requested.Count,
+        };
+        var completed = await _store.CompleteMultipartUploadAsync(r.Bucket!, r.Key!, uploadId, requested, final, ReadWriteCondition(r), r.Aborted);
+        Check(completed);
+
+        var xml = new XmlOut();
+        xml.Declaration().Open("CompleteMultipartUploadResult", s3Namespace: true)
+            .Element("Location", "/" + r.Bucket + "/" + r.Key)
+            .Element("Bucket", r.Bucket)
+            .Element("Key", r.Key)
+            .Element("ETag", etag)
+            .Close("CompleteMultipartUploadResult");
+        WriteXml(r, xml);
+    }
+
+    private async ValueTask AbortMultipartUploadAsync(S3Request r)
+    {
+        Check(await _store.AbortMultipartUploadAsync(r.Bucket!, r.Key!, r.Query.Get("uploadId")!, r.Aborted));
+        WriteEmpty(r, 204);
+    }
+
+    private ValueTask ListParts(S3Request r)
+    {
+        var uploadId = r.Query.Get("uploadId")!;
+        var maxParts = ParseBoundedInt(r.Query.Get("max-parts"), MaxListKeys, "max-parts");
+        var marker = ParseBoundedInt(r.Query.Get("part-number-marker"), 0, "part-number-marker");
+        var parts = _store.ListParts(r.Bucket!, r.Key!, uploadId);
+        Check(parts);
+        var after = parts.Value!.Where(p => p.PartNumber > marker).ToList();
+        var page = after.Take(maxParts).ToList();
+        var truncated = after.Count > page.Count;
+
+        var xml = new XmlOut();
+        xml.Declaration().Open("ListPartsResult", s3Namespace: true)
+            .Element("Bucket", r.Bucket)
+            .Element("Key", r.Key)
+            .Element("UploadId", uploadId)
+            .Open("Initiator").Element("ID", OwnerId(r)).Element("DisplayName", OwnerName(r)).Close("Initiator")
+            .Open("Owner").Element("ID", OwnerId(r)).Element("DisplayName", OwnerName(r)).Close("Owner")
+            .Element("StorageClass", "STANDARD")
+            .Element("PartNumberMarker", marker)
+            .Element("NextPartNumberMarker", page.Count > 0 ? page[^1].PartNumber : marker)
+            .Element("MaxParts", maxParts)
+            .Element("IsTruncated", truncated);
+        foreach (var p in page)
+        {
+            xml.Open("Part")
+                .Element("PartNumber", p.PartNumber)
+                .Element("LastModified", p.LastModified)
+                .Element("ETag", p.ETag)
+                .Element("Size", p.Size);
+            if (p.Checksum is { } c)
+            {
+                xml.Element("Checksum" + c.Algorithm, c.Value);
+            }
+
+            xml.Close("Part");
+        }
+
+        xml.Close("ListPartsResult");
+        WriteXml(r, xml);
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask ListMultipartUploads(S3Request r)
+    {
+        var q = r.Query;
+        var prefix = q.Get("prefix") ?? string.Empty;
+        var keyMarker = q.Get("key-marker") ?? string.Empty;
+        var uploadIdMarker = q.Get("upload-id-marker") ?? string.Empty;
+        var maxUploads = ParseBoundedInt(q.Get("max-uploads"), MaxListKeys, "max-uploads");
+        var all = _store.ListMultipartUploads(r.Bucket!, prefix);
+        Check(all);
+
+        // After (key-marker, upload-id-marker): keys greater than the marker, or the same key with a later upload.
+        var markerIndex = -1;
+        var list = all.Value!;
+        if (keyMarker.Length > 0)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                var cmp = Utf8KeyComparer.Instance.Compare(list[i].Key, keyMarker);
+                if (cmp < 0 || (cmp == 0 && (uploadIdMarker.Length == 0 || string.CompareOrdinal(list[i].UploadId, uploadIdMarker) <= 0)))
+                {
+                    markerIndex = i;
+                }
+            }
+        }
+
+        var after = list.Skip(markerIndex + 1).ToList();
+        var page = after.Take(maxUploads).ToList();
+        var truncated = after.Count > page.Count;
+
+        var xml = new XmlOut();
+        xml.Declaration().Open("ListMultipartUploadsResult", s3Namespace: true)
+            .Element("Bucket", r.Bucket)
+            .Element("KeyMarker", keyMarker)
+            .Element("UploadIdMarker", uploadIdMarker)
+            .Element("NextKeyMarker", page.Count > 0 ? page[^1].Key : string.Empty)
+            .Element("NextUploadIdMarker", page.Count > 0 ? page[^1].UploadId : string.Empty)
+            .Element("Prefix", prefix)
+            .Element("MaxUploads", maxUploads)
+            .Element("IsTruncated", truncated);
+        foreach (var u in page)
+        {
+            xml.Open("Upload")
+                .Element("Key", u.Key)
+                .Element("UploadId", u.UploadId)
+                .Open("Initiator").Element("ID", OwnerId(r)).Element("DisplayName", OwnerName(r)).Close("Initiator")
+                .Open("Owner").Element("ID", OwnerId(r)).Element("DisplayName", OwnerName(r)).Close("Owner")
+                .Element("StorageClass", "STANDARD")
+                .Element("Initiated", u.Initiated)
+                .Close("Upload");
+        }
+
+        xml.Close("ListMultipartUploadsResult");
+        WriteXml(r, xml);
+        return ValueTask.CompletedTask;
+    }
+
+    private static int ParseBoundedInt(string? value, int fallback, string name)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Provided {name} not an integer or within integer range");
+        }
+
+        return Math.Min(n, Math.Max(fallback, MaxListKeys));
+    }
+
+    private static List<CompletedPart> ParseCompleteRequest(ReadOnlyMemory<byte> body)
+    {
+        var parts = new List<CompletedPart>();
+        try
+        {
+            using var reader = XmlBody.CreateReader(body);
+            int? number = null;
+            string? etag = null;
+            while (reader.Read())
+            {
+                if (reader.NodeType == XmlNodeType.Element)
+                {
+                    switch (reader.LocalName)
+                    {
+                        case "Part":
+                            number = null;
+                            etag = null;
+                            break;
+                        case "PartNumber":
+                            number = int.Parse(reader.ReadElementContentAsString(), NumberStyles.None, CultureInfo.InvariantCulture);
+                            continue;
+                        case "ETag":
+                            etag = reader.ReadElementContentAsString().Trim();
+                            continue;
+                    }
+                }
+
+                if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Part")
+                {
+                    if (number is null || etag is null)
+                    {
+                        throw new S3Exception(S3ErrorCode.MalformedXML);
+                    }
+
+                    parts.Add(new CompletedPart(number.Value, etag));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is XmlException or FormatException or OverflowException)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        if (parts.Count == 0)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate against our published schema: no parts.");
+        }
+
+        return parts;
+    }
+}

@@ -1,0 +1,37 @@
+using FastS3.Common.Errors;
+using FastS3.Http;
+using FastS3.S3.Routing;
+
+namespace FastS3.S3;
+
+/// <summary>One routed S3 request: which operation, on which bucket and key.</summary>
+public sealed class S3Request
+{
+    public required HttpContext Http { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public S3Operation Operation { get; set; }
+
+    public string? Bucket { get; set; }
+
+    public string? Key { get; set; }
+
+    public QueryString Query { get; set; } = QueryString.Empty;
+
+    /// <summary>The unbuilt sub-resource named in the query, for the 501 message.</summary>
+    public string? UnsupportedName { get; set; }
+
+    /// <summary>The access key that signed the request, or null when anonymous.</summary>
+    public string? AccessKey { get; set; }
+
+    public HttpRequestHead Head => Http.Request;
+
+    public HttpResponse Response => Http.Response;
+
+    public CancellationToken Aborted => Http.Aborted;
+
+    public string Resource => Bucket is null ? "/" : Key is null ? "/" + Bucket : "/" + Bucket + "/" + Key;
+
+    public string? Header(ReadOnlySpan<byte> lowerName) => Head.GetHeaderString(lowerName);
+}
