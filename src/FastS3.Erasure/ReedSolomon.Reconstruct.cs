@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using FastS3.Erasure.Kernels;
 
 namespace FastS3.Erasure;
@@ -82,22 +80,17 @@ public sealed partial class ReedSolomon
             return ReconstructResult.Reconstructed;
         }
 
-        // Memory<byte> and ReadOnlyMemory<byte> share one layout (the runtime's own implicit
-        // conversion relies on it); pinning only reads the buffers.
-        var readOnlyShards = MemoryMarshal.CreateReadOnlySpan(
-            ref Unsafe.As<Memory<byte>, ReadOnlyMemory<byte>>(ref MemoryMarshal.GetReference(shards)),
-            shards.Length);
         using var pins = ShardPins.Rent(plan.Inputs.Length + plan.Outputs.Length);
         Span<nint> inputs = stackalloc nint[plan.Inputs.Length];
         Span<nint> outputs = stackalloc nint[plan.Outputs.Length];
         for (var i = 0; i < inputs.Length; i++)
         {
-            inputs[i] = pins.Pin(i, readOnlyShards[plan.Inputs[i]]);
+            inputs[i] = pins.Pin(i, shards[plan.Inputs[i]]);
         }
 
         for (var o = 0; o < outputs.Length; o++)
         {
-            outputs[o] = pins.Pin(inputs.Length + o, readOnlyShards[plan.Outputs[o]]);
+            outputs[o] = pins.Pin(inputs.Length + o, shards[plan.Outputs[o]]);
         }
 
         _kernel.Run(inputs, outputs, plan.Coefficients, plan.Expanded, length);
