@@ -214,7 +214,10 @@ public sealed partial class WriteAheadLog
             full.LastLsn = lastLsn;
             full.FirstLsn = firstLsn;
             full.ChainEndOffset = Segment.OffsetOf(current);
-            WriteSealFooter(full, new SealFooter { ChainEndOffset = full.ChainEndOffset, RecordCount = count, FirstLsn = firstLsn, LastLsn = lastLsn });
+
+            // The footer itself is written by the flusher, after the chain is durable: a footer
+            // that reached the disk before the records it vouches for (page writeback runs in any
+            // order) would turn an unacknowledged torn tail into "corruption of a sealed segment".
 
             var next = new Segment(nextFile, lastLsn, full.BaseOrdinal + count + 1);
             WriteSegmentHeader(next);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastS3.Wal.Device;
+using FastS3.Wal.Format;
 
 namespace FastS3.Wal;
 
@@ -123,23 +124,40 @@ public sealed partial class WriteAheadLog
             foreach (var (segment, endOffset) in batch)
             {
                 Debug.Assert(endOffset >= segment.FlushedOffset && endOffset <= segment.SizeBytes);
-                if (flushToDisk)
+                try
                 {
-                    try
+                    if (sealedInBatch.Contains(segment))
                     {
-                        segment.File.Flush(segment.FlushedOffset, endOffset - segment.FlushedOffset);
+                        // Chain first, then the footer that vouches for it: two flushes, once per segment.
+                        Debug.Assert(endOffset == segment.SizeBytes);
+                        FlushRange(segment, segment.ChainEndOffset, flushToDisk);
+                        WriteSealFooter(segment, new SealFooter
+                        {
+                            ChainEndOffset = segment.ChainEndOffset,
+                            RecordCount = segment.RecordCount,
+                            FirstLsn = segment.FirstLsn,
+                            LastLsn = segment.LastLsn,
+                        });
+                        if (flushToDisk)
+                        {
+                            segment.File.Flush(segment.FooterOffset, segment.SizeBytes - segment.FooterOffset);
+                        }
+
+                        segment.FlushedOffset = segment.SizeBytes;
                     }
-                    catch (IOException exception)
+                    else
                     {
-                        // fsyncgate: never retry; fail every waiter and refuse further work.
-                        Log($"WAL flush of segment {segment.Id} [{segment.FlushedOffset}, {endOffset}) failed: {exception.Message}; the log is now failed and must be reopened");
-                        Volatile.Write(ref _failure, (int)(Classify(exception) == WalStatus.DiskFull ? WalStatus.DiskFull : WalStatus.IoError));
-                        FailWaiters((WalStatus)Volatile.Read(ref _failure));
-                        return;
+                        FlushRange(segment, endOffset, flushToDisk);
                     }
                 }
-
-                segment.FlushedOffset = endOffset;
+                catch (IOException exception)
+                {
+                    // fsyncgate: never retry; fail every waiter and refuse further work.
+                    Log($"WAL flush of segment {segment.Id} from offset {segment.FlushedOffset} failed: {exception.Message}; the log is now failed and must be reopened");
+                    Volatile.Write(ref _failure, (int)(Classify(exception) == WalStatus.DiskFull ? WalStatus.DiskFull : WalStatus.IoError));
+                    FailWaiters((WalStatus)Volatile.Read(ref _failure));
+                    return;
+                }
             }
 
             Interlocked.Increment(ref _flushCount);
@@ -161,6 +179,17 @@ public sealed partial class WriteAheadLog
 
             Volatile.Write(ref _completedCursor, cursor);
         }
+    }
+
+    private static void FlushRange(Segment segment, int endOffset, bool flushToDisk)
+    {
+        Debug.Assert(endOffset >= segment.FlushedOffset);
+        if (flushToDisk && endOffset > segment.FlushedOffset)
+        {
+            segment.File.Flush(segment.FlushedOffset, endOffset - segment.FlushedOffset);
+        }
+
+        segment.FlushedOffset = endOffset;
     }
 
     private void CompleteWaiters(ulong durableLsn, List<DurableWaiter> ready)
