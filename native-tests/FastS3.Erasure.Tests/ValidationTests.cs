@@ -73,4 +73,28 @@ public class ValidationTests
         Assert.True(codec.Verify(set.ReadOnlyShards));
         Assert.Equal(ReconstructResult.Reconstructed, codec.Reconstruct(set.Shards, ShardMask.FirstN(4)));
     }
+
+    [Theory]
+    [InlineData(8, 0, 0)]
+    [InlineData(8, 1, 64)]
+    [InlineData(8, 512, 64)]
+    [InlineData(8, 513, 128)]
+    [InlineData(8, 8L << 20, 1 << 20)]
+    [InlineData(3, 1000, 384)] // ceil(1000 / 3) = 334, rounded up to 64
+    public void Shard_length_covers_the_payload_in_64_byte_multiples(int k, long payload, int expected)
+    {
+        var codec = new ReedSolomon(k, 2);
+        var length = codec.GetShardLength(payload);
+        Assert.Equal(expected, length);
+        Assert.True((long)length * k >= payload);
+        Assert.Equal(0, length % 64);
+    }
+
+    [Fact]
+    public void Shard_length_rejects_payloads_too_big_for_one_call()
+    {
+        var codec = new ReedSolomon(2, 1);
+        Assert.Equal("payloadBytes", Assert.Throws<ArgumentOutOfRangeException>(() => codec.GetShardLength(-1)).ParamName);
+        Assert.Equal("payloadBytes", Assert.Throws<ArgumentOutOfRangeException>(() => codec.GetShardLength(long.MaxValue / 2)).ParamName);
+    }
 }

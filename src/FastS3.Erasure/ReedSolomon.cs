@@ -76,6 +76,22 @@ public sealed partial class ReedSolomon
     internal int CachedPlanCount => _decodePlans.Count;
 
     /// <summary>
+    /// The shard length for splitting <paramref name="payloadBytes"/> into k data shards:
+    /// ceil(payload / k) rounded up to 64 bytes, the zero-padded tail going in the last data
+    /// shard(s). The 64-byte multiple keeps shards laid end to end cache-line aligned, so
+    /// 64-byte vector loads never straddle two lines and no ragged tail is recomputed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative, or a shard would exceed <see cref="int.MaxValue"/> bytes.</exception>
+    public int GetShardLength(long payloadBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(payloadBytes);
+        var perShard = (payloadBytes + DataShards - 1) / DataShards;
+        var rounded = (perShard + 63) & ~63L;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rounded, int.MaxValue & ~63L, nameof(payloadBytes));
+        return (int)rounded;
+    }
+
+    /// <summary>
     /// Computes the m parity shards of k data shards. All shards must have the same length
     /// (any length, including 0 and 1 byte).
     /// </summary>
