@@ -57,31 +57,28 @@ public sealed partial class S3Application
         try
         {
             using var reader = XmlBody.CreateReader(body);
-            var sawRoot = false;
-            while (reader.Read())
+            reader.MoveToContent();
+            var sawRoot = reader.LocalName == "Delete";
+            while (!reader.EOF)
             {
-                if (reader.NodeType != XmlNodeType.Element)
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Quiet")
                 {
+                    quiet = reader.ReadElementContentAsString().Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
                     continue;
                 }
 
-                switch (reader.LocalName)
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Key")
                 {
-                    case "Delete":
-                        sawRoot = true;
-                        break;
-                    case "Quiet":
-                        quiet = reader.ReadElementContentAsString().Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
-                        break;
-                    case "Key":
-                        keys.Add(reader.ReadElementContentAsString());
-                        if (keys.Count > MaxDeleteKeys)
-                        {
-                            throw new S3Exception(S3ErrorCode.MalformedXML, $"A DeleteObjects request may name at most {MaxDeleteKeys} keys.");
-                        }
+                    keys.Add(reader.ReadElementContentAsString());
+                    if (keys.Count > MaxDeleteKeys)
+                    {
+                        throw new S3Exception(S3ErrorCode.MalformedXML, $"A DeleteObjects request may name at most {MaxDeleteKeys} keys.");
+                    }
 
-                        break;
+                    continue;
                 }
+
+                reader.Read();
             }
 
             if (!sawRoot || keys.Count == 0)

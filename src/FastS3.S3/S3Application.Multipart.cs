@@ -42,12 +42,13 @@ public sealed partial class S3Application
         }
 
         var etag = "\"" + Convert.ToHexStringLower(digest.Md5) + "\"";
-        Check(await writer.CommitAsync(etag, null, r.Aborted));
+        Check(await writer.CommitAsync(etag, digest.Checksum, r.Aborted));
 
         var response = r.Response;
         response.Start(200);
         response.Header("x-amz-request-id"u8, r.RequestId);
         response.Header("ETag"u8, etag);
+        WriteChecksumHeaders(response, digest.Checksum);
         response.EndHeaders(0);
     }
 
@@ -243,26 +244,30 @@ public sealed partial class S3Application
             using var reader = XmlBody.CreateReader(body);
             int? number = null;
             string? etag = null;
-            while (reader.Read())
+            reader.MoveToContent();
+
+            // ReadElementContentAsString leaves the reader on the next node, so the loop only
+            // calls Read() when it did not just consume an element's content.
+            while (!reader.EOF)
             {
-                if (reader.NodeType == XmlNodeType.Element)
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "PartNumber")
                 {
-                    switch (reader.LocalName)
-                    {
-                        case "Part":
-                            number = null;
-                            etag = null;
-                            break;
-                        case "PartNumber":
-                            number = int.Parse(reader.ReadElementContentAsString(), NumberStyles.None, CultureInfo.InvariantCulture);
-                            continue;
-                        case "ETag":
-                            etag = reader.ReadElementContentAsString().Trim();
-                            continue;
-                    }
+                    number = int.Parse(reader.ReadElementContentAsString(), NumberStyles.None, CultureInfo.InvariantCulture);
+                    continue;
                 }
 
-                if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Part")
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "ETag")
+                {
+                    etag = reader.ReadElementContentAsString().Trim();
+                    continue;
+                }
+
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Part")
+                {
+                    number = null;
+                    etag = null;
+                }
+                else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Part")
                 {
                     if (number is null || etag is null)
                     {
@@ -271,6 +276,8 @@ public sealed partial class S3Application
 
                     parts.Add(new CompletedPart(number.Value, etag));
                 }
+
+                reader.Read();
             }
         }
         catch (Exception ex) when (ex is XmlException or FormatException or OverflowException)

@@ -23,13 +23,14 @@ public sealed partial class S3Application
         }
 
         var etag = "\"" + Convert.ToHexStringLower(digest.Md5) + "\"";
-        var committed = await writer.CommitAsync(info with { Size = digest.Length, ETag = etag }, condition, r.Aborted);
+        var committed = await writer.CommitAsync(info with { Size = digest.Length, ETag = etag, Checksum = digest.Checksum }, condition, r.Aborted);
         Check(committed);
 
         var response = r.Response;
         response.Start(200);
         response.Header("x-amz-request-id"u8, r.RequestId);
         response.Header("ETag"u8, etag);
+        WriteChecksumHeaders(response, digest.Checksum);
         response.EndHeaders(0);
     }
 
@@ -130,11 +131,16 @@ public sealed partial class S3Application
 
         if (info.Checksum is { } checksum && string.Equals(r.Header("x-amz-checksum-mode"u8), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
-            response.Header(System.Text.Encoding.ASCII.GetBytes("x-amz-checksum-" + checksum.Algorithm.ToLowerInvariant()), checksum.Value);
-            response.Header("x-amz-checksum-type"u8, checksum.Type);
+            WriteChecksumHeaders(response, checksum);
         }
 
         response.Header("x-amz-storage-class"u8, info.StorageClass);
+    }
+
+    private static void WriteChecksumHeaders(FastS3.Http.HttpResponse response, ObjectChecksum checksum)
+    {
+        response.Header(System.Text.Encoding.ASCII.GetBytes("x-amz-checksum-" + checksum.Algorithm.ToLowerInvariant()), checksum.Value);
+        response.Header("x-amz-checksum-type"u8, checksum.Type);
     }
 
     private static void WriteOptional(FastS3.Http.HttpResponse response, ReadOnlySpan<byte> name, string? value)

@@ -48,7 +48,7 @@ public sealed partial class S3Application : IHttpApplication
                 throw;
             }
 
-            WriteError(request, ex.Code, ex.Message);
+            WriteError(request, ex.Code, ex.Message, ex.Extra);
         }
     }
 

@@ -6,4 +6,7 @@ namespace FastS3.S3;
 public sealed class S3Exception(S3ErrorCode code, string? message = null) : Exception(message ?? S3ErrorTable.Get(code).Message)
 {
     public S3ErrorCode Code { get; } = code;
+
+    /// <summary>Extra elements for the error XML (e.g. StringToSign).</summary>
+    public XmlExtra? Extra { get; init; }
 }

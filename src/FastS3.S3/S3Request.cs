@@ -25,6 +25,9 @@ public sealed class S3Request
     /// <summary>The access key that signed the request, or null when anonymous.</summary>
     public string? AccessKey { get; set; }
 
+    /// <summary>How the request authenticated: what its body must prove (payload hash, chunk signatures).</summary>
+    public FastS3.Auth.AuthResult Auth { get; set; }
+
     public HttpRequestHead Head => Http.Request;
 
     public HttpResponse Response => Http.Response;

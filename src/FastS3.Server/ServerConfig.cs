@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Net;
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace FastS3.Server;
+
+/// <summary>
+/// The server's configuration: config.toml overlaid by CLI flags. Every key is known; an unknown
+/// key or a value of the wrong type or range is a start-up error naming the key, never a silent
+/// default.
+/// </summary>
+public sealed record ServerConfig
+{
+    public IPEndPoint ListenAddress { get; init; } = new(IPAddress.Loopback, 9000);
+
+    public string Protocol { get; init; } = "http";
+
+    /// <summary>Credentials file (one <c>access_key:secret_key</c> per line). Relative paths resolve
+    /// against the config file's folder.</summary>
+    public string? AuthFile { get; init; } = "creds.txt";
+
+    public string StorageBackend { get; init; } = "memory";
+
+    public string StorageRoot { get; init; } = "./data";
+
+    public string Region { get; init; } = "us-east-1";
+
+    public bool AllowAnonymous { get; init; }
+
+    public bool AllowHeaderAuth { get; init; }
+
+    public IReadOnlyList<string> VirtualHostDomains { get; init; } = ["localhost", "s3.localhost"];
+
+    private static readonly string[] KnownKeys =
+    [
+        "listen_addr", "protocol", "auth_file", "storage_backend", "storage_root", "region",
+        "allow_anonymous", "allow_header_auth", "virtual_host_domains",
+    ];
+
+    /// <summary>Reads <paramref name="path"/>; a missing file is an error only when <paramref name="required"/>.</summary>
+    public static ServerConfig Load(string path, bool required)
+    {
+        if (!File.Exists(path))
+        {
+            if (required)
+            {
+                throw new ConfigException($"config file '{path}' does not exist");
+            }
+
+            return new ServerConfig();
+        }
+
+        TomlTable table;
+        try
+        {
+            table = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(path))!;
+        }
+        catch (TomlException ex)
+        {
+            throw new ConfigException($"config file '{path}' is not valid TOML: {ex.Message}");
+        }
+
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return FromTable(table, baseDir);
+    }
+
+    public static ServerConfig FromTable(TomlTable table, string baseDir)
+    {
+        foreach (var key in table.Keys)
+        {
+            if (Array.IndexOf(KnownKeys, key) < 0)
+            {
+                throw new ConfigException($"unknown key '{key}' (known keys: {string.Join(", ", KnownKeys)})");
+            }
+        }
+
+        var config = new ServerConfig();
+        if (table.TryGetValue("listen_addr", out var listen))
+        {
+            config = config with { ListenAddress = ParseEndPoint(String(listen, "listen_addr"), "listen_addr") };
+        }
+
+        if (table.TryGetValue("protocol", out var protocol))
+        {
+            config = config with { Protocol = ParseProtocol(String(protocol, "protocol"), "protocol") };
+        }
+
+        if (table.TryGetValue("auth_file", out var auth))
+        {
+            var value = String(auth, "auth_file");
+            config = config with { AuthFile = value.Length == 0 ? null : Path.GetFullPath(value, baseDir) };
+        }
+        else
+        {
+            config = config with { AuthFile = Path.GetFullPath("creds.txt", baseDir) };
+        }
+
+        if (table.TryGetValue("storage_backend", out var backend))
+        {
+            config = config with { StorageBackend = ParseBackend(String(backend, "storage_backend"), "storage_backend") };
+        }
+
+        if (table.TryGetValue("storage_root", out var root))
+        {
+            config = config with { StorageRoot = Path.GetFullPath(String(root, "storage_root"), baseDir) };
+        }
+
+        if (table.TryGetValue("region", out var region))
+        {
+            var value = String(region, "region");
+            if (value.Length == 0 || !value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                throw new ConfigException($"key 'region': '{value}' is not a region name (e.g. us-east-1)");
+            }
+
+            config = config with { Region = value };
+        }
+
+        if (table.TryGetValue("allow_anonymous", out var anon))
+        {
+            config = config with { AllowAnonymous = Bool(anon, "allow_anonymous") };
+        }
+
+        if (table.TryGetValue("allow_header_auth", out var headerAuth))
+        {
+            config = config with { AllowHeaderAuth = Bool(headerAuth, "allow_header_auth") };
+        }
+
+        if (table.TryGetValue("virtual_host_domains", out var domains))
+        {
+            if (domains is not TomlArray array || array.Any(d => d is not string))
+            {
+                throw new ConfigException("key 'virtual_host_domains': expected an array of strings");
+            }
+
+            config = config with { VirtualHostDomains = array.Cast<string>().ToArray() };
+        }
+
+        return config;
+    }
+
+    public static IPEndPoint ParseEndPoint(string value, string key)
+    {
+        // An explicit port is required: after the last ']' for IPv6 ("[::1]:9000"), after the address otherwise.
+        var hasPort = value.LastIndexOf(':') > value.LastIndexOf(']') && (value.StartsWith('[') || value.Count(c => c == ':') == 1);
+        if (hasPort && IPEndPoint.TryParse(value, out var endPoint))
+        {
+            return endPoint;
+        }
+
+        var colon = value.LastIndexOf(':');
+        if (colon > 0 && value[..colon] == "localhost" && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535)
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        throw new ConfigException($"key '{key}': '{value}' is not an address:port (e.g. 127.0.0.1:9000)");
+    }
+
+    public static string ParseProtocol(string value, string key) => value switch
+    {
+        "http" or "grpc" => value,
+        _ => throw new ConfigException($"key '{key}': '{value}' is not one of http, grpc"),
+    };
+
+    public static string ParseBackend(string value, string key) => value switch
+    {
+        "memory" => value,
+        "engine" or "file" => throw new ConfigException($"key '{key}': the persistent backend '{value}' is not available in this build yet; use 'memory'"),
+        _ => throw new ConfigException($"key '{key}': '{value}' is not one of memory, engine, file"),
+    };
+
+    private static string String(object value, string key) =>
+        value as string ?? throw new ConfigException($"key '{key}': expected a string, got {Describe(value)}");
+
+    private static bool Bool(object value, string key) =>
+        value as bool? ?? throw new ConfigException($"key '{key}': expected true or false, got {Describe(value)}");
+
+    private static string Describe(object value) => value switch
+    {
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        _ => value.GetType().Name,
+    };
+}
