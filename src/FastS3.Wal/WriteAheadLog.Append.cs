@@ -11,19 +11,19 @@ public sealed partial class WriteAheadLog
     /// <param name="payload">Payload, at most <see cref="MaxPayloadBytes"/>.</param>
     /// <param name="flags">Passed through to replay.</param>
     public AppendResult Append(byte type, ReadOnlySpan<byte> payload, ushort flags = 0) =>
-        AppendCore(0, type, flags, new PayloadParts(payload, default, default));
+        AppendCore(hasLsn: false, 0, type, flags, new PayloadParts(payload, default, default));
 
     /// <summary>Appends one record gathered from two spans (e.g. an engine header and a body chunk).</summary>
     public AppendResult Append(byte type, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ushort flags = 0) =>
-        AppendCore(0, type, flags, new PayloadParts(first, second, default));
+        AppendCore(hasLsn: false, 0, type, flags, new PayloadParts(first, second, default));
 
     /// <summary>Appends one record gathered from three spans.</summary>
     public AppendResult Append(byte type, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, ushort flags = 0) =>
-        AppendCore(0, type, flags, new PayloadParts(first, second, third));
+        AppendCore(hasLsn: false, 0, type, flags, new PayloadParts(first, second, third));
 
     /// <summary>Appends one record gathered from a sequence (a body chunk straight from a PipeReader).</summary>
     public AppendResult Append(byte type, in ReadOnlySequence<byte> payload, ushort flags = 0) =>
-        AppendCore(0, type, flags, new PayloadParts(payload));
+        AppendCore(hasLsn: false, 0, type, flags, new PayloadParts(payload));
 
     /// <summary>
     /// External mode: appends a record with the caller's <paramref name="lsn"/>, which must be above
@@ -31,17 +31,17 @@ public sealed partial class WriteAheadLog
     /// and changes nothing.
     /// </summary>
     public AppendResult AppendAt(ulong lsn, byte type, ReadOnlySpan<byte> payload, ushort flags = 0) =>
-        AppendCore(lsn, type, flags, new PayloadParts(payload, default, default));
+        AppendCore(hasLsn: true, lsn, type, flags, new PayloadParts(payload, default, default));
 
     /// <summary>External mode append gathered from two spans.</summary>
     public AppendResult AppendAt(ulong lsn, byte type, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ushort flags = 0) =>
-        AppendCore(lsn, type, flags, new PayloadParts(first, second, default));
+        AppendCore(hasLsn: true, lsn, type, flags, new PayloadParts(first, second, default));
 
     /// <summary>External mode append gathered from a sequence.</summary>
     public AppendResult AppendAt(ulong lsn, byte type, in ReadOnlySequence<byte> payload, ushort flags = 0) =>
-        AppendCore(lsn, type, flags, new PayloadParts(payload));
+        AppendCore(hasLsn: true, lsn, type, flags, new PayloadParts(payload));
 
-    private AppendResult AppendCore(ulong externalLsn, byte type, ushort flags, scoped in PayloadParts parts)
+    private AppendResult AppendCore(bool hasLsn, ulong externalLsn, byte type, ushort flags, scoped in PayloadParts parts)
     {
         if (!WalRecordType.IsEngineType(type))
         {
@@ -53,9 +53,9 @@ public sealed partial class WriteAheadLog
             return AppendResult.Failed(WalStatus.PayloadTooLarge);
         }
 
-        if ((externalLsn != 0) != _externalLsns)
+        if (hasLsn != _externalLsns)
         {
-            return AppendResult.Failed(_externalLsns && externalLsn == 0 ? WalStatus.LsnNotIncreasing : WalStatus.WrongLsnMode);
+            return AppendResult.Failed(WalStatus.WrongLsnMode);
         }
 
         var payloadLength = (int)parts.LengthBytes;

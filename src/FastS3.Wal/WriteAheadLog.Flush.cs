@@ -165,8 +165,7 @@ public sealed partial class WriteAheadLog
             Debug.Assert(batchLsn >= Volatile.Read(ref _durableLsn), "durable LSN only moves forward while appending");
             Volatile.Write(ref _durableLsn, batchLsn);
 
-            CompleteWaiters(batchLsn, ready);
-
+            // Seals before waiters: whoever sees its LSN durable also sees every segment sealed below it.
             if (sealedInBatch.Count > 0)
             {
                 foreach (var segment in sealedInBatch)
@@ -176,6 +175,8 @@ public sealed partial class WriteAheadLog
 
                 AnnounceSealedSegments();
             }
+
+            CompleteWaiters(batchLsn, ready);
 
             Volatile.Write(ref _completedCursor, cursor);
         }
