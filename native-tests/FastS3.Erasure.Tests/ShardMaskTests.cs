@@ -23,4 +23,23 @@ public class ShardMaskTests
         Assert.Equal([0, 63, 64], indexes.ToArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => ShardMask.None.With(256));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(200)]
+    [InlineData(255)]
+    [InlineData(256)]
+    public void FirstN_holds_exactly_the_first_n_indexes(int n)
+    {
+        var mask = ShardMask.FirstN(n);
+        Assert.Equal(n, mask.Count);
+        for (var i = 0; i < ShardMask.Capacity; i++)
+        {
+            Assert.Equal(i < n, mask.Contains(i));
+        }
+    }
 }

@@ -40,13 +40,7 @@ public readonly struct ShardMask : IEquatable<ShardMask>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Capacity);
-        var mask = None;
-        for (var i = 0; i < count; i++)
-        {
-            mask = mask.With(i);
-        }
-
-        return mask;
+        return new ShardMask(LowBits(count), LowBits(count - 64), LowBits(count - 128), LowBits(count - 192));
     }
 
     /// <summary>The set of the given indexes.</summary>
@@ -137,6 +131,9 @@ public readonly struct ShardMask : IEquatable<ShardMask>
     public static bool operator ==(ShardMask left, ShardMask right) => left.Equals(right);
 
     public static bool operator !=(ShardMask left, ShardMask right) => !left.Equals(right);
+
+    // The lowest n bits set, for n clamped to [0, 64].
+    private static ulong LowBits(int n) => n <= 0 ? 0 : n >= 64 ? ulong.MaxValue : (1UL << n) - 1;
 
     private ulong Word(int w) => w switch
     {
