@@ -157,126 +157,126 @@ public sealed class AwsChunkedDecoder : IDisposable
             switch (_state)
             {
                 case State.ChunkHeader:
-                {
-                    if (!TryReadLine(ref reader, MaxChunkLineBytes, AwsChunkedError.ChunkLineTooLong, out var line, out var lineError))
                     {
-                        return lineError != AwsChunkedError.None ? Fail(lineError) : NeedMore(isFinalBlock);
+                        if (!TryReadLine(ref reader, MaxChunkLineBytes, AwsChunkedError.ChunkLineTooLong, out var line, out var lineError))
+                        {
+                            return lineError != AwsChunkedError.None ? Fail(lineError) : NeedMore(isFinalBlock);
+                        }
+
+                        ChunkCount++;
+                        var headerError = ParseChunkHeader(line);
+                        if (headerError != AwsChunkedError.None)
+                        {
+                            return Fail(headerError);
+                        }
+
+                        if (_chunkRemaining == 0)
+                        {
+                            if (!VerifyChunk())
+                            {
+                                return Fail(AwsChunkedError.ChunkSignatureMismatch);
+                            }
+
+                            if (_expectedDecodedLength >= 0 && DecodedLength != _expectedDecodedLength)
+                            {
+                                return Fail(AwsChunkedError.DecodedLengthMismatch);
+                            }
+
+                            _state = State.TrailerLine;
+                        }
+                        else
+                        {
+                            _state = State.ChunkData;
+                        }
+
+                        break;
                     }
 
-                    ChunkCount++;
-                    var headerError = ParseChunkHeader(line);
-                    if (headerError != AwsChunkedError.None)
+                case State.ChunkData:
                     {
-                        return Fail(headerError);
+                        if (reader.End)
+                        {
+                            return NeedMore(isFinalBlock);
+                        }
+
+                        var take = Math.Min(_chunkRemaining, reader.Remaining);
+                        data = reader.UnreadSequence.Slice(0, take);
+                        if (SignedChunks)
+                        {
+                            AppendChunkData(data);
+                        }
+
+                        reader.Advance(take);
+                        _chunkRemaining -= take;
+                        DecodedLength += take;
+                        if (_chunkRemaining == 0)
+                        {
+                            _state = State.ChunkDataEnd;
+                        }
+
+                        return AwsChunkedStatus.Data;
                     }
 
-                    if (_chunkRemaining == 0)
+                case State.ChunkDataEnd:
                     {
+                        if (!reader.TryPeek(out var cr))
+                        {
+                            return NeedMore(isFinalBlock);
+                        }
+
+                        if (cr != '\r')
+                        {
+                            return Fail(AwsChunkedError.MissingCrlfAfterData);
+                        }
+
+                        if (!reader.TryPeek(1, out var lf))
+                        {
+                            return NeedMore(isFinalBlock);
+                        }
+
+                        if (lf != '\n')
+                        {
+                            return Fail(AwsChunkedError.MissingCrlfAfterData);
+                        }
+
+                        reader.Advance(2);
                         if (!VerifyChunk())
                         {
                             return Fail(AwsChunkedError.ChunkSignatureMismatch);
                         }
 
-                        if (_expectedDecodedLength >= 0 && DecodedLength != _expectedDecodedLength)
-                        {
-                            return Fail(AwsChunkedError.DecodedLengthMismatch);
-                        }
-
-                        _state = State.TrailerLine;
-                    }
-                    else
-                    {
-                        _state = State.ChunkData;
-                    }
-
-                    break;
-                }
-
-                case State.ChunkData:
-                {
-                    if (reader.End)
-                    {
-                        return NeedMore(isFinalBlock);
-                    }
-
-                    var take = Math.Min(_chunkRemaining, reader.Remaining);
-                    data = reader.UnreadSequence.Slice(0, take);
-                    if (SignedChunks)
-                    {
-                        AppendChunkData(data);
-                    }
-
-                    reader.Advance(take);
-                    _chunkRemaining -= take;
-                    DecodedLength += take;
-                    if (_chunkRemaining == 0)
-                    {
-                        _state = State.ChunkDataEnd;
-                    }
-
-                    return AwsChunkedStatus.Data;
-                }
-
-                case State.ChunkDataEnd:
-                {
-                    if (!reader.TryPeek(out var cr))
-                    {
-                        return NeedMore(isFinalBlock);
-                    }
-
-                    if (cr != '\r')
-                    {
-                        return Fail(AwsChunkedError.MissingCrlfAfterData);
-                    }
-
-                    if (!reader.TryPeek(1, out var lf))
-                    {
-                        return NeedMore(isFinalBlock);
-                    }
-
-                    if (lf != '\n')
-                    {
-                        return Fail(AwsChunkedError.MissingCrlfAfterData);
-                    }
-
-                    reader.Advance(2);
-                    if (!VerifyChunk())
-                    {
-                        return Fail(AwsChunkedError.ChunkSignatureMismatch);
-                    }
-
-                    _state = State.ChunkHeader;
-                    break;
-                }
-
-                case State.TrailerLine:
-                {
-                    if (!TryReadLine(ref reader, MaxTrailerBytes - _trailerBytes, AwsChunkedError.TrailerTooLarge, out var line, out var lineError))
-                    {
-                        return lineError != AwsChunkedError.None ? Fail(lineError) : NeedMore(isFinalBlock);
-                    }
-
-                    if (line.IsEmpty)
-                    {
-                        var endError = FinishTrailers();
-                        if (endError != AwsChunkedError.None)
-                        {
-                            return Fail(endError);
-                        }
-
-                        _state = State.Done;
+                        _state = State.ChunkHeader;
                         break;
                     }
 
-                    _trailerBytes += line.Length + 2;
-                    var trailerError = ParseTrailerLine(line);
-                    if (trailerError != AwsChunkedError.None)
+                case State.TrailerLine:
                     {
-                        return Fail(trailerError);
-                    }
+                        if (!TryReadLine(ref reader, MaxTrailerBytes - _trailerBytes, AwsChunkedError.TrailerTooLarge, out var line, out var lineError))
+                        {
+                            return lineError != AwsChunkedError.None ? Fail(lineError) : NeedMore(isFinalBlock);
+                        }
 
-                    break;
-                }
+                        if (line.IsEmpty)
+                        {
+                            var endError = FinishTrailers();
+                            if (endError != AwsChunkedError.None)
+                            {
+                                return Fail(endError);
+                            }
+
+                            _state = State.Done;
+                            break;
+                        }
+
+                        _trailerBytes += line.Length + 2;
+                        var trailerError = ParseTrailerLine(line);
+                        if (trailerError != AwsChunkedError.None)
+                        {
+                            return Fail(trailerError);
+                        }
+
+                        break;
+                    }
 
                 case State.Done:
                     return reader.End ? AwsChunkedStatus.Completed : Fail(AwsChunkedError.DataAfterEnd);
