@@ -84,7 +84,7 @@ public sealed partial class S3Application
 
         response.Start(status);
         response.Header("x-amz-request-id"u8, r.RequestId);
-        WriteObjectHeaders(r, info);
+        WriteObjectHeaders(r, info, wholeObject: status == 200);
         response.Header("Accept-Ranges"u8, "bytes"u8);
         if (status == 206)
         {
@@ -108,7 +108,7 @@ public sealed partial class S3Application
     }
 
     /// <summary>Headers S3 returns for an object on GET and HEAD, with response-* query overrides.</summary>
-    private static void WriteObjectHeaders(S3Request r, ObjectInfo info)
+    private static void WriteObjectHeaders(S3Request r, ObjectInfo info, bool wholeObject)
     {
         var response = r.Response;
         response.Header("ETag"u8, info.ETag);
@@ -129,7 +129,8 @@ public sealed partial class S3Application
             response.Header("x-amz-mp-parts-count"u8, info.PartsCount);
         }
 
-        if (info.Checksum is { } checksum && string.Equals(r.Header("x-amz-checksum-mode"u8), "ENABLED", StringComparison.OrdinalIgnoreCase))
+        // A full-object checksum describes the whole object; S3 omits it on range reads.
+        if (wholeObject && info.Checksum is { } checksum && string.Equals(r.Header("x-amz-checksum-mode"u8), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
             WriteChecksumHeaders(response, checksum);
         }

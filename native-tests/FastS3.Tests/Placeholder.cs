@@ -1,1 +1,0 @@
-namespace FastS3.Tests;
