@@ -273,7 +273,7 @@ public class RejectionTests
     public void Tab_and_obs_text_in_header_value_are_accepted()
     {
         var head = Heads.Parse(Get("Host: h", "X-A: a\tb\u00E9\u00FF c"));
-        Assert.Equal("h\na\tb\u00E9\u00FF c", Encoding.Latin1.GetString(Heads.Bytes(head.Host + "\n" + head.Headers.Split('\n')[1].Split(": ", 2)[1])));
+        Assert.Equal("Host: h\nX-A: a\tb\u00E9\u00FF c\n", head.Headers);
     }
 
     [Theory]
