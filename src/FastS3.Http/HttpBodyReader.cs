@@ -195,16 +195,26 @@ public sealed class HttpBodyReader : PipeReader
     /// <summary>Waits for the chunked pump so the connection's pipe is positioned at the next request.</summary>
     internal async ValueTask FinishAsync()
     {
-        if (_pump is not null)
+        if (_pump is null)
         {
-            try
-            {
-                await _pump;
-            }
-            finally
-            {
-                _dechunked!.Reset();
-            }
+            return;
+        }
+
+        // Completing the inner reader first unblocks a pump stuck on an unread body (its flush
+        // reports completion and it stops); the connection then closes, since the input is mid-body.
+        await _dechunked!.Reader.CompleteAsync();
+        try
+        {
+            await _pump;
+        }
+        catch (BadHttpRequestException)
+        {
+            // Framing errors of an unread body: the caller closes the connection.
+        }
+        finally
+        {
+            _pump = null;
+            _dechunked.Reset();
         }
     }
 

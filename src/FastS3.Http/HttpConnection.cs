@@ -225,11 +225,12 @@ public sealed class HttpConnection : IDisposable
 
         try
         {
-            await _body.FinishAsync();
             if (!_body.IsFullyRead && !await _body.DrainAsync(_limits.MaxDrainBytes, _timeout.Token))
             {
                 _response.CloseConnection = true;
             }
+
+            await _body.FinishAsync();
         }
         catch (BadHttpRequestException)
         {

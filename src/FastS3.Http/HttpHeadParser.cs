@@ -312,10 +312,17 @@ public static class HttpHeadParser
             switch (name.Length)
             {
                 case 4 when System.Text.Ascii.EqualsIgnoreCase(name, "host"u8):
+                    if (head.HostIndex >= 0)
+                    {
+                        // RFC 9112 §3.2: more than one Host is a 400; two layers could disagree on which counts.
+                        BadHttpRequestException.Throw(RequestRejectionReason.InvalidHeaderLine, value);
+                    }
+
                     head.HostIndex = i;
                     break;
                 case 6 when System.Text.Ascii.EqualsIgnoreCase(name, "expect"u8):
-                    head.ExpectContinue = System.Text.Ascii.EqualsIgnoreCase(value, "100-continue"u8);
+                    // RFC 9110 §10.1.1: ignore the expectation in an HTTP/1.0 request.
+                    head.ExpectContinue = head.IsHttp11 && System.Text.Ascii.EqualsIgnoreCase(value, "100-continue"u8);
                     break;
                 case 10 when System.Text.Ascii.EqualsIgnoreCase(name, "connection"u8):
                     if (ContainsToken(value, "close"u8))
