@@ -71,6 +71,7 @@ public sealed class HttpConnection : IDisposable
                 _head.Reset();
                 var scanned = 0;
                 var mustWait = false;
+                var headStarted = 0L;
 
                 // Read one request head. Between requests the keep-alive timeout applies; once a
                 // head has started, the (shorter) header timeout does.
@@ -85,7 +86,19 @@ public sealed class HttpConnection : IDisposable
                             unflushed = false;
                         }
 
-                        _timeout.CancelAfter(scanned == 0 ? _limits.KeepAliveTimeout : _limits.RequestHeadersTimeout);
+                        // The header timeout runs from the head's first byte, not per read: a head
+                        // trickled a byte at a time must still finish within it (slowloris).
+                        var wait = _limits.KeepAliveTimeout;
+                        if (scanned > 0)
+                        {
+                            wait = _limits.RequestHeadersTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(headStarted);
+                            if (wait <= TimeSpan.Zero)
+                            {
+                                return;
+                            }
+                        }
+
+                        _timeout.CancelAfter(wait);
                         result = await input.ReadAsync(_timeout.Token);
                         _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                     }
@@ -116,6 +129,11 @@ public sealed class HttpConnection : IDisposable
                     }
 
                     input.AdvanceTo(buffer.Start, buffer.End);
+                    if (headStarted == 0 && scanned > 0)
+                    {
+                        headStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                    }
+
                     if (result.IsCompleted)
                     {
                         // The client went away: mid-head is a truncated request, nothing to answer.
