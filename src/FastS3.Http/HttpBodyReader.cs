@@ -42,6 +42,11 @@ public sealed class HttpBodyReader : PipeReader
     /// <summary>Whether a 100 Continue is still owed (the client sent Expect and nobody read yet).</summary>
     public bool ContinuePending => _continuePending;
 
+    /// <summary>True when, if the application stops reading now, the connection cannot be kept:
+    /// the client still waits for 100 Continue, or the rest of a Content-Length body is
+    /// more than the drain limit. The response then announces <c>Connection: close</c>.</summary>
+    internal bool CannotBeKeptIfUnread => !IsFullyRead && (_continuePending || (!_chunked && _remaining > _limits.MaxDrainBytes));
+
     internal void Reset(HttpRequestHead head)
     {
         _chunked = head.IsChunked;

@@ -155,7 +155,7 @@ public sealed class HttpConnection : IDisposable
 
                 _inRequest = true;
                 _body.Reset(_head);
-                _response.Reset(_head);
+                _response.Reset(_head, _body);
                 _context.Features = null;
                 if (!await ProcessAsync())
                 {

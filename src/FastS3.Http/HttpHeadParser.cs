@@ -174,8 +174,10 @@ public static class HttpHeadParser
                 BadHttpRequestException.Throw(RequestRejectionReason.InvalidRequestTarget, target);
             }
 
-            var slash = target[(scheme + 3)..].IndexOf((byte)'/');
-            if (slash < 0)
+            // The path starts at the first '/' of what follows the authority; a '?' or the end
+            // first means an empty path (never take a '/' inside the query for the path).
+            var slash = target[(scheme + 3)..].IndexOfAny((byte)'/', (byte)'?');
+            if (slash < 0 || target[scheme + 3 + slash] != (byte)'/')
             {
                 BadHttpRequestException.Throw(RequestRejectionReason.InvalidRequestTarget, target);
             }

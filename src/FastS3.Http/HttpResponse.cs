@@ -14,6 +14,7 @@ namespace FastS3.Http;
 public sealed class HttpResponse
 {
     private readonly PipeWriter _writer;
+    private HttpBodyReader? _body;
     private long _bodyRemaining;
     private bool _isHead;
     private bool _http11;
@@ -38,8 +39,9 @@ public sealed class HttpResponse
     /// <summary>Body bytes the handler declared but has not written yet.</summary>
     public long BodyRemaining => _bodyRemaining;
 
-    internal void Reset(HttpRequestHead head)
+    internal void Reset(HttpRequestHead head, HttpBodyReader body)
     {
+        _body = body;
         StatusCode = 0;
         HasStarted = false;
         HeadersEnded = false;
@@ -51,6 +53,7 @@ public sealed class HttpResponse
 
     internal void ResetForRejection()
     {
+        _body = null;
         StatusCode = 0;
         HasStarted = false;
         HeadersEnded = false;
@@ -116,6 +119,11 @@ public sealed class HttpResponse
     public void EndHeaders(long contentLength)
     {
         Header("Content-Length"u8, contentLength);
+        if (_body is not null && _body.CannotBeKeptIfUnread)
+        {
+            CloseConnection = true;
+        }
+
         if (CloseConnection)
         {
             Write("Connection: close\r\n"u8);
