@@ -29,7 +29,9 @@ public sealed record BodyPlan(PayloadMode Mode, ChecksumAlgorithm ChecksumAlgori
         return r.Auth.PayloadMode;
     }
 
-    public static BodyPlan From(S3Request r)
+    /// <param name="defaultAlgorithm">What to compute when the client sends no checksum: CRC64NVME
+    /// (S3's default for new objects), or the algorithm a multipart upload was created with.</param>
+    public static BodyPlan From(S3Request r, ChecksumAlgorithm defaultAlgorithm = ChecksumAlgorithm.Crc64Nvme)
     {
         var mode = ModeOf(r);
         var head = r.Head;
@@ -73,10 +75,10 @@ public sealed record BodyPlan(PayloadMode Mode, ChecksumAlgorithm ChecksumAlgori
             }
         }
 
-        // No checksum from the client: compute CRC64NVME, as S3 does for every new object.
+        // No checksum from the client: compute the default (CRC64NVME, as S3 does for every new object).
         var algorithmUsed = trailerAlgorithm != ChecksumAlgorithm.None ? trailerAlgorithm
             : headerAlgorithm != ChecksumAlgorithm.None ? headerAlgorithm
-            : ChecksumAlgorithm.Crc64Nvme;
+            : defaultAlgorithm;
         return new BodyPlan(mode, algorithmUsed, headerValue, trailerAlgorithm);
     }
 

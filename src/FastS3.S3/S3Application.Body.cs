@@ -17,9 +17,9 @@ public sealed partial class S3Application
     /// here: the caller commits only after every check passed, so a bad chunk, digest or
     /// signature leaves no object and no partial data.
     /// </summary>
-    private static async ValueTask<BodyDigest> ReceiveBodyAsync(S3Request r, long expectedLength, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<StoreResult<bool>>> write)
+    private static async ValueTask<BodyDigest> ReceiveBodyAsync(S3Request r, long expectedLength, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<StoreResult<bool>>> write, ChecksumAlgorithm defaultChecksum = ChecksumAlgorithm.Crc64Nvme)
     {
-        var plan = BodyPlan.From(r);
+        var plan = BodyPlan.From(r, defaultChecksum);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var checksum = new ChecksumHasher(plan.ChecksumAlgorithm);
         using var sha256 = r.Auth.PayloadMode == PayloadMode.SignedPayload ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Xml;
+using FastS3.Auth.Checksums;
 using FastS3.Common.Errors;
 using FastS3.S3.Xml;
 using FastS3.Storage;
@@ -13,7 +14,25 @@ public sealed partial class S3Application
     {
         var template = ObjectInfoFromHeaders(r, r.Key!);
         var algorithm = r.Header("x-amz-checksum-algorithm"u8)?.ToUpperInvariant();
-        var fullObject = string.Equals(r.Header("x-amz-checksum-type"u8), "FULL_OBJECT", StringComparison.OrdinalIgnoreCase);
+        if (algorithm is not null && ChecksumNames.FromAlgorithmName(System.Text.Encoding.ASCII.GetBytes(algorithm)) is ChecksumAlgorithm.None or ChecksumAlgorithm.Md5)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, $"Checksum algorithm '{algorithm}' is not supported.");
+        }
+
+        var type = r.Header("x-amz-checksum-type"u8)?.ToUpperInvariant();
+        if (type is not (null or "FULL_OBJECT" or "COMPOSITE"))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "x-amz-checksum-type must be FULL_OBJECT or COMPOSITE.");
+        }
+
+        // CRC64NVME exists only as a full-object checksum; SHA checksums only as composite (S3 User Guide,
+        // "Checking object integrity": checksum types per algorithm).
+        var fullObject = type == "FULL_OBJECT" || (type is null && algorithm is null or "CRC64NVME");
+        if ((fullObject && algorithm is "SHA1" or "SHA256") || (!fullObject && algorithm is "CRC64NVME"))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, $"The {type} checksum type cannot be used with the {algorithm} checksum algorithm.");
+        }
+
         var created = _store.CreateMultipartUpload(r.Bucket!, template, algorithm, fullObject);
         Check(created);
 
@@ -23,7 +42,18 @@ public sealed partial class S3Application
             .Element("Key", r.Key)
             .Element("UploadId", created.Value!.UploadId)
             .Close("InitiateMultipartUploadResult");
-        WriteXml(r, xml);
+        var response = r.Response;
+        response.Start(200);
+        response.Header("x-amz-request-id"u8, r.RequestId);
+        if (algorithm is not null)
+        {
+            response.Header("x-amz-checksum-algorithm"u8, algorithm);
+            response.Header("x-amz-checksum-type"u8, fullObject ? "FULL_OBJECT" : "COMPOSITE");
+        }
+
+        response.Header("Content-Type"u8, "application/xml"u8);
+        response.EndHeaders(xml.Length);
+        response.WriteBody(xml.WrittenSpan);
         return ValueTask.CompletedTask;
     }
 
@@ -32,10 +62,13 @@ public sealed partial class S3Application
         var partNumber = ParsePartNumber(r);
         var length = DeclaredBodyLength(r);
         var contentMd5 = ParseContentMd5(r);
-        var begin = _store.BeginUploadPart(r.Bucket!, r.Key!, r.Query.Get("uploadId")!, partNumber);
+        var uploadId = r.Query.Get("uploadId")!;
+        var upload = _store.GetMultipartUpload(r.Bucket!, r.Key!, uploadId);
+        Check(upload);
+        var begin = _store.BeginUploadPart(r.Bucket!, r.Key!, uploadId, partNumber);
         Check(begin);
         await using var writer = begin.Value!;
-        var digest = await ReceiveBodyAsync(r, length, writer.WriteAsync);
+        var digest = await ReceiveBodyAsync(r, length, writer.WriteAsync, UploadAlgorithm(upload.Value!));
         if (contentMd5 is not null && !contentMd5.AsSpan().SequenceEqual(digest.Md5))
         {
             throw new S3Exception(S3ErrorCode.BadDigest);
@@ -96,12 +129,14 @@ public sealed partial class S3Application
 
         // S3's multipart ETag: MD5 of the concatenated binary part MD5s, then "-<part count>".
         var etag = "\"" + Convert.ToHexStringLower(md5s.GetHashAndReset()) + "-" + requested.Count.ToString(CultureInfo.InvariantCulture) + "\"";
+        var checksum = UploadChecksum(upload.Value!, requested, byNumber);
         var final = upload.Value!.Template with
         {
             Size = total,
             ETag = etag,
             LastModified = _clock.GetUtcNow(),
             PartsCount = requested.Count,
+            Checksum = checksum,
         };
         var completed = await _store.CompleteMultipartUploadAsync(r.Bucket!, r.Key!, uploadId, requested, final, ReadWriteCondition(r), r.Aborted);
         Check(completed);
@@ -111,8 +146,13 @@ public sealed partial class S3Application
             .Element("Location", "/" + r.Bucket + "/" + r.Key)
             .Element("Bucket", r.Bucket)
             .Element("Key", r.Key)
-            .Element("ETag", etag)
-            .Close("CompleteMultipartUploadResult");
+            .Element("ETag", etag);
+        if (checksum is not null)
+        {
+            xml.Element("Checksum" + checksum.Algorithm, checksum.Value).Element("ChecksumType", checksum.Type);
+        }
+
+        xml.Close("CompleteMultipartUploadResult");
         WriteXml(r, xml);
     }
 
@@ -221,6 +261,48 @@ public sealed partial class S3Application
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The checksum every part of an upload is computed with: the one named at creation,
+    /// else CRC64NVME (which S3 combines into a full-object checksum by default).</summary>
+    private static ChecksumAlgorithm UploadAlgorithm(MultipartUpload upload) =>
+        upload.ChecksumAlgorithm is null ? ChecksumAlgorithm.Crc64Nvme : ChecksumNames.FromAlgorithmName(System.Text.Encoding.ASCII.GetBytes(upload.ChecksumAlgorithm));
+
+    /// <summary>
+    /// The object's checksum at Complete: FULL_OBJECT combines the part CRCs (no data pass);
+    /// COMPOSITE is the checksum of the part checksums with "-N". A part checksum the client listed
+    /// must equal the stored one (InvalidPart). Parts without a checksum of the upload's algorithm
+    /// leave the object without one when none was requested, and are an error when one was.
+    /// </summary>
+    private static ObjectChecksum? UploadChecksum(MultipartUpload upload, List<CompletedPart> requested, Dictionary<int, PartInfo> stored)
+    {
+        var algorithm = UploadAlgorithm(upload);
+        var name = ChecksumNames.AlgorithmName(algorithm);
+        var crcs = new List<(byte[] Crc, long Length)>(requested.Count);
+        foreach (var want in requested)
+        {
+            var part = stored[want.PartNumber];
+            if (want.ChecksumValue is not null && (part.Checksum is null || want.ChecksumAlgorithm != part.Checksum.Algorithm || want.ChecksumValue != part.Checksum.Value))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidPart, $"The checksum listed for part {want.PartNumber} does not match the part's checksum.");
+            }
+
+            if (part.Checksum is null || part.Checksum.Algorithm != name)
+            {
+                if (upload.ChecksumAlgorithm is null)
+                {
+                    return null;
+                }
+
+                throw new S3Exception(S3ErrorCode.InvalidRequest, $"The upload was created using the {name} checksum algorithm, but part {want.PartNumber} has no {name} checksum.");
+            }
+
+            crcs.Add((Convert.FromBase64String(part.Checksum.Value), part.Size));
+        }
+
+        return upload.FullObjectChecksum
+            ? new ObjectChecksum(name, CompositeChecksum.CombineFullObject(algorithm, crcs), IsComposite: false)
+            : new ObjectChecksum(name, CompositeChecksum.Compute(algorithm, [.. crcs.Select(c => c.Crc)]), IsComposite: true);
+    }
+
     private static int ParseBoundedInt(string? value, int fallback, string name)
     {
         if (value is null)
@@ -244,6 +326,8 @@ public sealed partial class S3Application
             using var reader = XmlBody.CreateReader(body);
             int? number = null;
             string? etag = null;
+            string? checksumAlgorithm = null;
+            string? checksumValue = null;
             reader.MoveToContent();
 
             // ReadElementContentAsString leaves the reader on the next node, so the loop only
@@ -262,10 +346,19 @@ public sealed partial class S3Application
                     continue;
                 }
 
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName.StartsWith("Checksum", StringComparison.Ordinal) && reader.LocalName.Length > 8)
+                {
+                    checksumAlgorithm = reader.LocalName[8..].ToUpperInvariant();
+                    checksumValue = reader.ReadElementContentAsString().Trim();
+                    continue;
+                }
+
                 if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Part")
                 {
                     number = null;
                     etag = null;
+                    checksumAlgorithm = null;
+                    checksumValue = null;
                 }
                 else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Part")
                 {
@@ -274,7 +367,7 @@ public sealed partial class S3Application
                         throw new S3Exception(S3ErrorCode.MalformedXML);
                     }
 
-                    parts.Add(new CompletedPart(number.Value, etag));
+                    parts.Add(new CompletedPart(number.Value, etag, checksumAlgorithm, checksumValue));
                 }
 
                 reader.Read();
