@@ -122,7 +122,7 @@ public sealed partial class WriteAheadLog : IDisposable
     public WalStatus Failure => (WalStatus)Volatile.Read(ref _failure);
 
     /// <summary>Opens (recovering) or creates a log in <paramref name="directory"/> on the real file device.</summary>
-    public static WriteAheadLog Open(string directory, WalOptions? options = null, WalFlushMethod flushMethod = WalFlushMethod.Fdatasync) =>
+    public static WriteAheadLog Open(string directory, WalOptions? options = null, WalFlushMethod flushMethod = WalFlushMethod.Msync) =>
         Open(new FileWalDevice(directory, flushMethod), options);
 
     /// <summary>

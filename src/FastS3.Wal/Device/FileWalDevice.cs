@@ -40,7 +40,7 @@ public sealed class FileWalDevice : IWalDevice
     /// conversion, measured at about twice the cost.
     /// </param>
     /// <param name="maxRecycledSegments">Retired files kept for reuse; beyond that they are deleted.</param>
-    public FileWalDevice(string directory, WalFlushMethod flushMethod = WalFlushMethod.Fdatasync, bool zeroFillNewSegments = true, int maxRecycledSegments = 4)
+    public FileWalDevice(string directory, WalFlushMethod flushMethod = WalFlushMethod.Msync, bool zeroFillNewSegments = true, int maxRecycledSegments = 4)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxRecycledSegments);
         _directory = Path.GetFullPath(directory);

@@ -10,6 +10,10 @@ public enum WalFlushMethod
     /// </summary>
     Fdatasync,
 
-    /// <summary>msync(MS_SYNC) of the page-aligned written range of the mapping.</summary>
+    /// <summary>
+    /// msync(MS_SYNC) of the page-aligned written range of the mapping. The default: measured on
+    /// this VM (64 writers x 4 KiB, group commit) at 136 us per record against 188 us for
+    /// fdatasync, and equal (2.9 vs 2.8 ms) for one flush per record.
+    /// </summary>
     Msync,
 }
