@@ -124,6 +124,21 @@ class Boto3Checksums(BucketTestCase):
             "BadDigest", 400)
         self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(), b"old")
 
+    def test_conditional_put_if_none_match_star(self):
+        key = self.key()
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"first", IfNoneMatch="*")
+        self.assert_client_error(
+            lambda: self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"second", IfNoneMatch="*"),
+            "PreconditionFailed", 412)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(), b"first")
+
+    def test_empty_object(self):
+        key = self.key()
+        put = self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"")
+        self.assertEqual(put["ChecksumCRC32"], crc32_b64(b""))
+        got = self.s3.get_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+        self.assertEqual((got["ContentLength"], got["Body"].read()), (0, b""))
+
     def test_head_object_metadata(self):
         key = self.key()
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=DATA, ContentType="text/x-compat",
@@ -151,6 +166,9 @@ class Boto3Multipart(BucketTestCase):
         self.assertTrue(out.getvalue() == data, "20 MiB download differs from the upload")
         whole = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         self.assertTrue(whole == data, "single GET differs from the upload")
+        # s3transfer creates the upload with CRC32 (botocore's default), so the object has a composite CRC32
+        checked = self.s3.head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+        self.assertTrue(checked.get("ChecksumCRC32", "").endswith("-4"), checked)
 
     def test_list_and_abort_multipart_upload(self):
         key = self.key()
@@ -168,6 +186,71 @@ class Boto3Multipart(BucketTestCase):
             lambda: self.s3.upload_part(Bucket=self.bucket, Key=key, UploadId=uid, PartNumber=2, Body=b"x"),
             "NoSuchUpload", 404)
         self.assert_absent(key)
+
+    def _two_part_upload(self, key, checksum_type):
+        data = os.urandom(5 * 1024 * 1024 + 1000)
+        p1, p2 = data[:5 * 1024 * 1024], data[5 * 1024 * 1024:]
+        uid = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key, ChecksumAlgorithm="CRC32",
+                                              ChecksumType=checksum_type)["UploadId"]
+        r1 = self.s3.upload_part(Bucket=self.bucket, Key=key, UploadId=uid, PartNumber=1, Body=p1,
+                                 ChecksumAlgorithm="CRC32")
+        r2 = self.s3.upload_part(Bucket=self.bucket, Key=key, UploadId=uid, PartNumber=2, Body=p2,
+                                 ChecksumAlgorithm="CRC32")
+        self.assertEqual((r1["ChecksumCRC32"], r2["ChecksumCRC32"]), (crc32_b64(p1), crc32_b64(p2)))
+        parts = [{"PartNumber": 1, "ETag": r1["ETag"], "ChecksumCRC32": r1["ChecksumCRC32"]},
+                 {"PartNumber": 2, "ETag": r2["ETag"], "ChecksumCRC32": r2["ChecksumCRC32"]}]
+        return data, uid, parts
+
+    def test_multipart_crc32_composite(self):
+        key = self.key()
+        data, uid, parts = self._two_part_upload(key, "COMPOSITE")
+        done = self.s3.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=uid,
+                                                 MultipartUpload={"Parts": parts})
+        # S3's composite value: CRC32 of the concatenated binary part CRC32s, then "-<parts>"
+        import base64
+        joined = b"".join(base64.b64decode(p["ChecksumCRC32"]) for p in parts)
+        expected = crc32_b64(joined) + "-2"
+        self.assertEqual((done.get("ChecksumCRC32"), done.get("ChecksumType")), (expected, "COMPOSITE"))
+        got = self.s3.get_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+        self.assertEqual((got.get("ChecksumCRC32"), got.get("ChecksumType")), (expected, "COMPOSITE"))
+        self.assertTrue(got["Body"].read() == data)
+
+    def test_multipart_crc32_full_object(self):
+        key = self.key()
+        data, uid, parts = self._two_part_upload(key, "FULL_OBJECT")
+        done = self.s3.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=uid,
+                                                 MultipartUpload={"Parts": parts})
+        self.assertEqual((done.get("ChecksumCRC32"), done.get("ChecksumType")), (crc32_b64(data), "FULL_OBJECT"))
+        got = self.s3.get_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+        self.assertEqual(got.get("ChecksumCRC32"), crc32_b64(data))
+        self.assertTrue(got["Body"].read() == data)  # botocore validates the full-object CRC32 here
+
+    def test_multipart_wrong_listed_part_checksum_is_invalid_part(self):
+        key = self.key()
+        _, uid, parts = self._two_part_upload(key, "FULL_OBJECT")
+        parts[1]["ChecksumCRC32"] = crc32_b64(b"not the part")
+        self.assert_client_error(lambda: self.s3.complete_multipart_upload(
+            Bucket=self.bucket, Key=key, UploadId=uid, MultipartUpload={"Parts": parts}), "InvalidPart", 400)
+        self.assert_absent(key)
+        self.s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=uid)
+
+    @unittest.skip("bug: GET/HEAD ?partNumber=N is ignored: on a 3-part object partNumber=1 answers 200 with "
+                   "the whole object (Content-Length of all parts, no Content-Range); partNumber=9 also 200 "
+                   "with the whole object. S3 answers 206 with the part's bytes and Content-Range, and 416 "
+                   "InvalidPartNumber past the last part. GetObject/HeadObject in "
+                   "src/FastS3.S3/S3Application.Objects.cs never read the partNumber query")
+    def test_get_object_part_number(self):
+        key = self.key()
+        data = os.urandom(11 * 1024 * 1024)
+        cfg = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)
+        self.s3.upload_fileobj(io.BytesIO(data), self.bucket, key, Config=cfg)
+        part = self.s3.get_object(Bucket=self.bucket, Key=key, PartNumber=2)
+        self.assertEqual(part["ResponseMetadata"]["HTTPStatusCode"], 206)
+        self.assertEqual(part["PartsCount"], 3)
+        self.assertEqual(part["ContentRange"], f"bytes 5242880-10485759/{len(data)}")
+        self.assertTrue(part["Body"].read() == data[5 * 1024 * 1024:10 * 1024 * 1024])
+        self.assert_client_error(lambda: self.s3.get_object(Bucket=self.bucket, Key=key, PartNumber=9),
+                                 "InvalidPartNumber", 416)
 
     def test_small_non_last_part_is_entity_too_small(self):
         key = self.key()
