@@ -92,6 +92,40 @@ public sealed class SignedUploadTests(ServerFixture server) : IClassFixture<Serv
         Assert.Contains("<Code>RequestTimeTooSkewed</Code>", body, StringComparison.Ordinal);
     }
 
+    /// <summary>curl --aws-sigv4 signs host and x-amz-date only and sends no x-amz-content-sha256,
+    /// but uses the body's hash in its canonical request.</summary>
+    [Fact]
+    public async Task Curl_style_signature_without_a_payload_hash_header_verifies_against_the_body()
+    {
+        var bucket = await NewBucketAsync();
+        var data = Encoding.UTF8.GetBytes("curl --data-binary body");
+        var time = DateTimeOffset.UtcNow;
+        var head = new BufferedRequestHead("PUT", "/" + bucket + "/curl")
+            .Add("Host", server.Host.Endpoint.ToString())
+            .Add("x-amz-date", SigV4Signer.FormatAmzDate(time))
+            .Add("Content-Length", data.Length.ToString(CultureInfo.InvariantCulture));
+        head.Add("Authorization", _signer.Sign(head, time, Sha(data), ["host", "x-amz-date"]).Authorization);
+        var (status, _) = await ExchangeAsync([.. head.ToHttpBytes(), .. data]);
+        Assert.Equal(200, status);
+
+        var tampered = new BufferedRequestHead("PUT", "/" + bucket + "/curl2")
+            .Add("Host", server.Host.Endpoint.ToString())
+            .Add("x-amz-date", SigV4Signer.FormatAmzDate(time))
+            .Add("Content-Length", data.Length.ToString(CultureInfo.InvariantCulture));
+        tampered.Add("Authorization", _signer.Sign(tampered, time, Sha(data), ["host", "x-amz-date"]).Authorization);
+        var other = Encoding.UTF8.GetBytes("CURL --data-binary body");
+        var (refused, body) = await ExchangeAsync([.. tampered.ToHttpBytes(), .. other]);
+        Assert.Equal(403, refused);
+        Assert.Contains("<Code>SignatureDoesNotMatch</Code>", body, StringComparison.Ordinal);
+        await AssertAbsentAsync(bucket, "curl2");
+
+        using var s3 = server.Client();
+        using var get = await s3.GetObjectAsync(bucket, "curl");
+        using var ms = new MemoryStream();
+        await get.ResponseStream.CopyToAsync(ms);
+        Assert.Equal(data, ms.ToArray());
+    }
+
     private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     private async Task<string> NewBucketAsync()

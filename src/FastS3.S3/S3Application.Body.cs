@@ -26,7 +26,7 @@ public sealed partial class S3Application
         using var decoder = plan.IsStreaming ? new AwsChunkedDecoder() : null;
         decoder?.Reset(plan.Mode, r.Auth.Chunking, expectedLength, plan.TrailerAlgorithm);
 
-        var reader = r.Http.Body;
+        var reader = r.Body;
         var slices = new List<ReadOnlySequence<byte>>();
         long total = 0;
         var done = false;
@@ -154,7 +154,7 @@ public sealed partial class S3Application
         }
 
         var output = new ArrayBufferWriter<byte>((int)Math.Max(head.ContentLength, 256));
-        var reader = r.Http.Body;
+        var reader = r.Body;
         while (true)
         {
             var result = await reader.ReadAsync(r.Aborted);

@@ -7,6 +7,8 @@ namespace FastS3.S3;
 /// <summary>One routed S3 request: which operation, on which bucket and key.</summary>
 public sealed class S3Request
 {
+    private System.IO.Pipelines.PipeReader? _body;
+
     public required HttpContext Http { get; init; }
 
     public required string RequestId { get; init; }
@@ -29,6 +31,14 @@ public sealed class S3Request
     public FastS3.Auth.AuthResult Auth { get; set; }
 
     public HttpRequestHead Head => Http.Request;
+
+    /// <summary>The request body: the connection's body reader, or the buffered copy authentication
+    /// had to read to verify the signature.</summary>
+    public System.IO.Pipelines.PipeReader Body
+    {
+        get => _body ?? Http.Body;
+        set => _body = value;
+    }
 
     public HttpResponse Response => Http.Response;
 
