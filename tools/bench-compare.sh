@@ -20,6 +20,8 @@ else
 fi
 
 tmp=$(mktemp -d)
+# nginx's workers drop root privileges: they must be able to read the temp root (mktemp makes 0700).
+chmod 755 "$tmp"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -176,7 +178,7 @@ s3="$tmp/s3.tsv"
 : >"$s3"
 s3_run() { # target port mode size conc objects round
   local json rc=0
-  json=$(lg "$3" --endpoint "127.0.0.1:$2" --access-key race --secret-key "$secret" --bucket "lg-$1-$3-$4-$7" \
+  json=$(lg "$3" --endpoint "127.0.0.1:$2" --access-key race --secret-key "$secret" --bucket "$(tr 'A-Z' 'a-z' <<<"lg-$1-$3-$4-$7")" \
     --size "$4" -c "$5" --objects "$6" -d "$s3_dur" --json 2>"$tmp/lg.err") || rc=$?
   printf '%s' "$json" >"$tmp/lg.json"
   python3 - "$1" "$3 $4 c$5" "$7" "$rc" "$tmp/lg.json" >>"$s3" <<'PY'
@@ -204,12 +206,12 @@ iport=$(free_port)
 iperf3 -s -B 127.0.0.1 -p "$iport" -1 >/dev/null 2>&1 &
 pids+=("$!")
 sleep 0.5
-iperf=$(iperf3 -c 127.0.0.1 -p "$iport" -t "$phys_dur" -J 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{d[\"end\"][\"sum_received\"][\"bits_per_second\"]/8e9:.2f} GB/s")' || echo n/a)
+iperf=$(iperf3 -c 127.0.0.1 -p "$iport" -t "$phys_dur" -J 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f GB/s" % (d["end"]["sum_received"]["bits_per_second"]/8e9))' || echo n/a)
 mkdir -p "$tmp/fio"
 fio_seq=$(fio --name=seq --directory="$tmp/fio" --rw=write --bs=1M --size=512M --end_fsync=1 --runtime="$phys_dur" \
-  --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]["write"]; print(f"{j[\"bw_bytes\"]/1e9:.2f} GB/s")' || echo n/a)
+  --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]["write"]; print("%.2f GB/s" % (j["bw_bytes"]/1e9))' || echo n/a)
 fio_sync=$(fio --name=sync --directory="$tmp/fio" --rw=write --bs=4k --size=64M --fdatasync=1 --runtime="$phys_dur" --time_based \
-  --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; w=j["write"]; s=j["sync"]["lat_ns"]; print(f"{w[\"iops\"]:.0f} writes+fdatasync/s (fdatasync p50 {s[\"percentile\"][\"50.000000\"]/1e3:.0f} us)")' || echo n/a)
+  --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; p=j["sync"]["lat_ns"]["percentile"]; print("%.0f writes+fdatasync/s (fdatasync p50 %.0f us)" % (j["write"]["iops"], p["50.000000"]/1e3))' || echo n/a)
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- report ------------------------------------------------------------------------------------

@@ -10,4 +10,7 @@ public enum LoadMode
     List,
     Mixed,
     Multipart,
+
+    /// <summary>GET of one fixed path, no bucket, no preparation: measures the generator itself against nginx or Kestrel.</summary>
+    Raw,
 }

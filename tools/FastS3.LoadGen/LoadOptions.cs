@@ -11,7 +11,8 @@ public sealed class LoadOptions
     public const string Usage = """
         Usage: fasts3-loadgen <mode> [options]
                fasts3-loadgen presign --method GET --path /bucket/key [--endpoint ...] [--expires 3600]
-          modes: put | get | stat | delete | list | mixed | multipart
+          modes: put | get | stat | delete | list | mixed | multipart | raw
+                 (raw: GET --path over and over, no bucket; for the generator's own ceiling)
                  (mixed: 45% GET, 30% HEAD, 15% PUT, 10% DELETE)
           --endpoint <addr:port>   127.0.0.1:port or [::1]:port only (default 127.0.0.1:9000)
           --access-key <k> --secret-key <s>   SigV4 keys (default fasts3admin / fasts3secret-change-me)
@@ -70,6 +71,8 @@ public sealed class LoadOptions
 
     public bool Cleanup { get; init; } = true;
 
+    public string RawPath { get; init; } = "/";
+
     public static LoadOptions Parse(string[] args)
     {
         if (args.Length == 0)
@@ -86,6 +89,7 @@ public sealed class LoadOptions
             "list" => LoadMode.List,
             "mixed" => LoadMode.Mixed,
             "multipart" => LoadMode.Multipart,
+            "raw" => LoadMode.Raw,
             _ => throw new ArgumentException($"unknown mode '{args[0]}'"),
         };
         var o = new LoadOptions { Mode = mode };
@@ -112,6 +116,7 @@ public sealed class LoadOptions
                 "--list-max" => o.With(listMax: PositiveInt(flag, Value())),
                 "--warmup" => o.With(warmup: Seconds(flag, Value(), 60)),
                 "--json" => o.With(json: true),
+                "--path" => o.With(rawPath: Value()),
                 "--no-cleanup" => o.With(cleanup: false),
                 _ => throw new ArgumentException($"unknown flag '{flag}'"),
             };
@@ -134,7 +139,7 @@ public sealed class LoadOptions
         LoopbackEndpoint? endpoint = null, string? accessKey = null, string? secretKey = null, string? region = null,
         bool? anonymous = null, string? bucket = null, string? prefix = null, SizeSpec? size = null, int? objects = null,
         int? concurrency = null, double? duration = null, long? maxOps = null, long? partSize = null, int? parts = null,
-        int? listMax = null, double? warmup = null, bool? json = null, bool? cleanup = null) => new()
+        int? listMax = null, double? warmup = null, bool? json = null, bool? cleanup = null, string? rawPath = null) => new()
         {
             Mode = Mode,
             Endpoint = endpoint ?? Endpoint,
@@ -155,6 +160,7 @@ public sealed class LoadOptions
             WarmupSeconds = warmup ?? WarmupSeconds,
             Json = json ?? Json,
             Cleanup = cleanup ?? Cleanup,
+            RawPath = rawPath ?? RawPath,
         };
 
     private static int PositiveInt(string flag, string value) =>

@@ -13,7 +13,8 @@ public static class LoadRun
             $"{plan.ObjectCount} objects of {o.Size}, concurrency {o.Concurrency}, {o.DurationSeconds} s" +
             (o.MaxOps == long.MaxValue ? "" : $" or {o.MaxOps} ops") + (o.Anonymous ? ", anonymous" : ", SigV4"));
 
-        var createdBucket = await EnsureBucketAsync(plan);
+        var raw = o.Mode == LoadMode.Raw;
+        var createdBucket = !raw && await EnsureBucketAsync(plan);
         var workers = Enumerable.Range(0, o.Concurrency).Select(i => new Worker(plan, i)).ToArray();
         var exit = 0;
         try
@@ -53,7 +54,7 @@ public static class LoadRun
         }
         finally
         {
-            if (o.Cleanup)
+            if (o.Cleanup && !raw)
             {
                 var failures = (await Task.WhenAll(workers.Select(w => w.CleanupAsync()))).Sum();
                 if (createdBucket)

@@ -63,7 +63,8 @@ public sealed class RunPlan
         var mode = Options.Mode;
         var n = ObjectCount;
         bool needs(params LoadMode[] modes) => modes.Contains(mode);
-        GetHeads = needs(LoadMode.Get, LoadMode.Mixed) ? Build(i => Builder.Build("GET", Paths[i])) : [];
+        GetHeads = mode == LoadMode.Raw ? [Builder.Build("GET", Options.RawPath)]
+            : needs(LoadMode.Get, LoadMode.Mixed) ? Build(i => Builder.Build("GET", Paths[i])) : [];
         HeadHeads = needs(LoadMode.Stat, LoadMode.Mixed) ? Build(i => Builder.Build("HEAD", Paths[i])) : [];
         PutHeads = needs(LoadMode.Put, LoadMode.Mixed) ? Build(i => Builder.Build("PUT", Paths[i], "", Sizes[i])) : [];
         DeleteHeads = needs(LoadMode.Delete, LoadMode.Mixed) ? Build(i => Builder.Build("DELETE", Paths[i])) : [];

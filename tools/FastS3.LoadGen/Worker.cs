@@ -93,7 +93,7 @@ public sealed class Worker : IDisposable
             var kind = mode switch
             {
                 LoadMode.Put => OpKind.Put,
-                LoadMode.Get => OpKind.Get,
+                LoadMode.Get or LoadMode.Raw => OpKind.Get,
                 LoadMode.Stat => OpKind.Head,
                 LoadMode.Delete => OpKind.Delete,
                 LoadMode.List => OpKind.List,
@@ -175,7 +175,7 @@ public sealed class Worker : IDisposable
                 return _owned[_cursor++ % _owned.Length];
             case LoadMode.Delete:
                 return _keys.PresentAt(0);
-            case LoadMode.List:
+            case LoadMode.List or LoadMode.Raw:
                 return 0;
             default:
                 if (kind == OpKind.Put)
