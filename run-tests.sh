@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole default test suite: every xunit project in FastS3.sln, then the aws-cli smoke test
-# against a started server. Ends with one line "N passed, N failed".
+# and the boto3/aws-cli/curl compatibility suite against started servers. Ends with one line "N passed, N failed".
 # Long campaigns (soak, crash loops, fuzzing) are not part of this run.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -45,6 +45,17 @@ fi
 if tools/awscli-smoke.sh; then
   passed=$((passed + 1))
 else
+  failed=$((failed + 1))
+fi
+
+# boto3 / aws-cli / curl against a started server; its last line is "N passed, N failed, N skipped".
+compat=$(tools/client-compat/run.sh 2>&1 | tee /dev/stderr | tail -n 1)
+if [[ "$compat" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
+  passed=$((passed + BASH_REMATCH[1]))
+  failed=$((failed + BASH_REMATCH[2]))
+  skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
+else
+  echo "run-tests: client-compat did not report a summary"
   failed=$((failed + 1))
 fi
 

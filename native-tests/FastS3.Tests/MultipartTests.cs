@@ -77,6 +77,18 @@ public sealed class MultipartTests(ServerFixture server) : IClassFixture<ServerF
         await get.ResponseStream.CopyToAsync(ms);
         Assert.Equal([.. p1, .. p2], ms.ToArray());
 
+        using (var part2 = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "mp", PartNumber = 2 }))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, part2.HttpStatusCode);
+            Assert.Equal(2, part2.PartsCount);
+            using var partBytes = new MemoryStream();
+            await part2.ResponseStream.CopyToAsync(partBytes);
+            Assert.Equal(p2, partBytes.ToArray());
+        }
+
+        var beyond = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "mp", PartNumber = 3 }));
+        Assert.Equal("InvalidPartNumber", beyond.ErrorCode);
+
         var gone = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.ListPartsAsync(bucket, "mp", init.UploadId));
         Assert.Equal("NoSuchUpload", gone.ErrorCode);
     }

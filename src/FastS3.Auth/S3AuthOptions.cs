@@ -33,4 +33,11 @@ public sealed class S3AuthOptions
     /// before the signature is checked; a real one is under 1 KiB even with many signed headers.
     /// </summary>
     public int MaxAuthorizationHeaderBytes { get; init; } = 8 * 1024;
+
+    /// <summary>
+    /// Domains of virtual-host addressing (<c>bucket.&lt;domain&gt;</c>). SigV2 signs the resource
+    /// as <c>/bucket/key</c> whatever the addressing, so for a virtual-host request the bucket
+    /// must be recovered from Host to rebuild what the client signed.
+    /// </summary>
+    public IReadOnlyList<string> VirtualHostDomains { get; init; } = [];
 }

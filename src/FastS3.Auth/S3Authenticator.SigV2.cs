@@ -101,7 +101,7 @@ public sealed partial class S3Authenticator
         return VerifySigV2(head, expiresText, signature[..signatureLength], credential, scheme);
     }
 
-    private static AuthResult VerifySigV2<T>(in T head, ReadOnlySpan<byte> dateLine, ReadOnlySpan<byte> signatureBase64, Credential credential, AuthScheme scheme)
+    private AuthResult VerifySigV2<T>(in T head, ReadOnlySpan<byte> dateLine, ReadOnlySpan<byte> signatureBase64, Credential credential, AuthScheme scheme)
         where T : IRequestHead, allows ref struct
     {
         Span<byte> provided = stackalloc byte[32];
@@ -110,27 +110,75 @@ public sealed partial class S3Authenticator
             providedLength = 0;
         }
 
-        var sts = new ByteBuilder(stackalloc byte[512]);
-        try
+        // The signed resource is /bucket/key whatever the addressing: a virtual-host request gets its
+        // bucket back from Host; a path-style bucket-level path may have been signed with a trailing '/'.
+        Span<byte> prefix = stackalloc byte[256];
+        var prefixLength = VirtualHostBucketPrefix(head, prefix);
+        var path = head.Path;
+        var bucketOnly = prefixLength == 0 && path.Length > 1 && path[1..].IndexOf((byte)'/') < 0;
+
+        string? firstStringToSign = null;
+        Span<byte> stsBuffer = stackalloc byte[512];
+        Span<byte> computed = stackalloc byte[20];
+        for (var attempt = 0; attempt < (bucketOnly ? 2 : 1); attempt++)
         {
-            if (!SigV2Canonicalizer.TryBuild(head, dateLine, ref sts))
+            var sts = new ByteBuilder(stsBuffer);
+            try
             {
-                return AuthResult.Fail(S3ErrorCode.AccessDenied, scheme, "Too many x-amz-* headers.");
+                if (!SigV2Canonicalizer.TryBuild(head, dateLine, ref sts, prefix[..prefixLength], appendSlash: attempt == 1))
+                {
+                    return AuthResult.Fail(S3ErrorCode.AccessDenied, scheme, "Too many x-amz-* headers.");
+                }
+
+                HMACSHA1.HashData(credential.SecretKeyUtf8, sts.Written, computed);
+                if (providedLength == 20 && CryptographicOperations.FixedTimeEquals(computed, provided[..20]))
+                {
+                    return new AuthResult { Scheme = scheme, AccessKey = credential.AccessKey, PayloadMode = PayloadMode.Unsigned };
+                }
+
+                firstStringToSign ??= Encoding.UTF8.GetString(sts.Written);
+            }
+            finally
+            {
+                sts.Dispose();
+            }
+        }
+
+        return new AuthResult { Error = S3ErrorCode.SignatureDoesNotMatch, Scheme = scheme, StringToSign = firstStringToSign };
+    }
+
+    /// <summary>Writes <c>/bucket</c> when Host is <c>bucket.&lt;virtual-host domain&gt;[:port]</c>; returns its length (0 otherwise).</summary>
+    private int VirtualHostBucketPrefix<T>(in T head, Span<byte> destination)
+        where T : IRequestHead, allows ref struct
+    {
+        if (_options.VirtualHostDomains.Count == 0 || HeadReader.Find(head, "host"u8, out var host) == 0)
+        {
+            return 0;
+        }
+
+        var colon = host.LastIndexOf((byte)':');
+        if (colon > 0 && host.IndexOf((byte)']') < colon)
+        {
+            host = host[..colon];
+        }
+
+        foreach (var domain in _options.VirtualHostDomains)
+        {
+            var suffixLength = domain.Length + 1;
+            if (host.Length <= suffixLength || host.Length - suffixLength + 1 > destination.Length || host[^suffixLength] != (byte)'.')
+            {
+                continue;
             }
 
-            Span<byte> computed = stackalloc byte[20];
-            HMACSHA1.HashData(credential.SecretKeyUtf8, sts.Written, computed);
-            if (providedLength != 20 || !CryptographicOperations.FixedTimeEquals(computed, provided[..20]))
+            if (System.Text.Ascii.EqualsIgnoreCase(host[^domain.Length..], domain))
             {
-                return new AuthResult { Error = S3ErrorCode.SignatureDoesNotMatch, Scheme = scheme, StringToSign = Encoding.UTF8.GetString(sts.Written) };
+                destination[0] = (byte)'/';
+                host[..^suffixLength].CopyTo(destination[1..]);
+                return host.Length - suffixLength + 1;
             }
+        }
 
-            return new AuthResult { Scheme = scheme, AccessKey = credential.AccessKey, PayloadMode = PayloadMode.Unsigned };
-        }
-        finally
-        {
-            sts.Dispose();
-        }
+        return 0;
     }
 
     /// <summary>RFC 7231 IMF-fixdate (what SigV2 clients send in Date / x-amz-date).</summary>

@@ -34,7 +34,12 @@ public sealed class RequestAuthenticator(S3Authenticator authenticator, TimeProv
         if (!result.Succeeded)
         {
             List<KeyValuePair<string, string>>? extra = null;
-            if (result.Error == S3ErrorCode.SignatureDoesNotMatch)
+            if (result.Error == S3ErrorCode.AuthorizationHeaderMalformed)
+            {
+                // botocore's region redirector reads <Region> to retry in the right region.
+                extra = [new("Region", authenticator.Options.Region)];
+            }
+            else if (result.Error == S3ErrorCode.SignatureDoesNotMatch)
             {
                 extra = [];
                 if (result.StringToSign is not null)

@@ -136,6 +136,7 @@ public sealed partial class S3Application
             ETag = etag,
             LastModified = _clock.GetUtcNow(),
             PartsCount = requested.Count,
+            PartSizes = [.. requested.Select(p => byNumber[p.PartNumber].Size)],
             Checksum = checksum,
         };
         var completed = await _store.CompleteMultipartUploadAsync(r.Bucket!, r.Key!, uploadId, requested, final, ReadWriteCondition(r), r.Aborted);

@@ -62,7 +62,41 @@ public sealed partial class S3Application
         var length = info.Size;
         var status = 200;
         var range = r.Header("range"u8);
-        if (range is not null)
+        var partNumberText = r.Query.Get("partNumber");
+        if (partNumberText is not null)
+        {
+            // GET/HEAD ?partNumber=N serves one part of a multipart object (206); a single-part
+            // object has exactly one part, itself.
+            var partNumber = ParsePartNumber(r);
+            if (range is not null)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter.");
+            }
+
+            if (info.PartSizes.Count == 0)
+            {
+                if (partNumber != 1)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidPartNumber);
+                }
+            }
+            else
+            {
+                if (partNumber > info.PartSizes.Count)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidPartNumber);
+                }
+
+                for (var i = 0; i < partNumber - 1; i++)
+                {
+                    offset += info.PartSizes[i];
+                }
+
+                length = info.PartSizes[partNumber - 1];
+                status = 206;
+            }
+        }
+        else if (range is not null)
         {
             switch (ByteRange.Parse(range, info.Size, out offset, out length))
             {

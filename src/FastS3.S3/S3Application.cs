@@ -242,6 +242,16 @@ public sealed partial class S3Application : IHttpApplication
             return;
         }
 
+        // S3 names the missing thing in its own element (boto3 surfaces it as Error.BucketName / Error.Key).
+        if (extra is null && code == S3ErrorCode.NoSuchBucket && r.Bucket is not null)
+        {
+            extra = new XmlExtra([new("BucketName", r.Bucket)]);
+        }
+        else if (extra is null && code == S3ErrorCode.NoSuchKey && r.Key is not null)
+        {
+            extra = new XmlExtra([new("Key", r.Key)]);
+        }
+
         var xml = new XmlOut();
         WriteErrorXml(xml, code, message ?? info.Message, r.Resource, r.RequestId, extra);
         response.EndHeaders(xml.Length);

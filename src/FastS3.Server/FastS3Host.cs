@@ -50,6 +50,7 @@ public sealed class FastS3Host : IAsyncDisposable
             Region = config.Region,
             AllowAnonymous = config.AllowAnonymous,
             AllowSimpleHeaderAuth = config.AllowHeaderAuth,
+            VirtualHostDomains = config.VirtualHostDomains,
         };
         var authenticator = new RequestAuthenticator(new S3Authenticator(credentials, authOptions), TimeProvider.System);
         var s3Options = new S3Options { Region = config.Region, VirtualHostDomains = config.VirtualHostDomains };

@@ -36,5 +36,9 @@ public sealed record ObjectInfo
     /// <summary>Number of parts for an object made by CompleteMultipartUpload; 0 otherwise.</summary>
     public int PartsCount { get; init; }
 
+    /// <summary>Byte size of each part, in order, for an object made by CompleteMultipartUpload (GET
+    /// with <c>partNumber</c> serves one part); empty otherwise.</summary>
+    public IReadOnlyList<long> PartSizes { get; init; } = [];
+
     public string StorageClass { get; init; } = "STANDARD";
 }

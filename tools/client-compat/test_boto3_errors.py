@@ -28,9 +28,6 @@ class Boto3Errors(BucketTestCase):
     def test_no_such_key(self):
         self.assert_client_error(lambda: self.s3.get_object(Bucket=self.bucket, Key="nope"), "NoSuchKey", 404)
 
-    @unittest.skip("bug: NoSuchBucket/NoSuchKey error XML lacks the <BucketName>/<Key> element AWS S3 "
-                   "sends, so boto3's Error dict has no BucketName/Key (WriteError in S3Application.cs "
-                   "passes no XmlExtra for these codes)")
     def test_not_found_errors_name_the_resource(self):
         missing = new_bucket_name("missing")
         err = self.assert_client_error(lambda: self.s3.get_object(Bucket=missing, Key="k"), "NoSuchBucket", 404)
@@ -130,10 +127,6 @@ class Boto3Errors(BucketTestCase):
         self.assertIn("us-east-1", root.findtext("Message"))
         self.assertIn("eu-west-1", root.findtext("Message"))
 
-    @unittest.skip("bug: AuthorizationHeaderMalformed for a wrong scope region has no <Region>us-east-1</Region> "
-                   "element (AWS sends it; botocore's S3RegionRedirector needs it to re-sign in the right region, "
-                   "so boto3 fails where it would self-correct against AWS). RequestAuthenticator.cs adds "
-                   "XmlExtra only for SignatureDoesNotMatch")
     def test_wrong_region_error_names_region_element_and_boto3_recovers(self):
         r = signed("GET", f"/{self.bucket}/obj", region="eu-west-1")
         self.assertEqual(ET.fromstring(r.body).findtext("Region"), "us-east-1", r)

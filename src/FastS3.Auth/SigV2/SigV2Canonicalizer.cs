@@ -20,7 +20,9 @@ internal static class SigV2Canonicalizer
     /// </summary>
     private static readonly byte[][] SubResources = BuildSubResources();
 
-    public static bool TryBuild<T>(in T head, ReadOnlySpan<byte> dateOrExpires, ref ByteBuilder output)
+    /// <param name="resourcePrefix"><c>/bucket</c> for a virtual-host request, else empty.</param>
+    /// <param name="appendSlash">Path-style bucket-level requests: botocore signs <c>/bucket/</c> for the path <c>/bucket</c>.</param>
+    public static bool TryBuild<T>(in T head, ReadOnlySpan<byte> dateOrExpires, ref ByteBuilder output, ReadOnlySpan<byte> resourcePrefix = default, bool appendSlash = false)
         where T : IRequestHead, allows ref struct
     {
         output.Append(head.Method);
@@ -38,7 +40,13 @@ internal static class SigV2Canonicalizer
             return false;
         }
 
+        output.Append(resourcePrefix);
         output.Append(head.Path.IsEmpty ? "/"u8 : head.Path);
+        if (appendSlash)
+        {
+            output.Append((byte)'/');
+        }
+
         AppendSubResources(head.Query, ref output);
         return true;
     }

@@ -73,6 +73,7 @@ public enum S3ErrorCode
 
     // 416
     InvalidRange,
+    InvalidPartNumber,
 
     // 431
     RequestHeaderSectionTooLarge,

@@ -66,6 +66,7 @@ public static class S3ErrorTable
         Add(S3ErrorCode.RequestEntityTooLarge, 413, "The request body is too large.");
         Add(S3ErrorCode.UriTooLong, 414, "The request line is too long.");
         Add(S3ErrorCode.InvalidRange, 416, "The requested range is not satisfiable.");
+        Add(S3ErrorCode.InvalidPartNumber, 416, "The requested partnumber is not satisfiable.");
         Add(S3ErrorCode.RequestHeaderSectionTooLarge, 431, "Your request header section exceeds the maximum allowed size.");
         Add(S3ErrorCode.InternalError, 500, "We encountered an internal error. Please try again.");
         Add(S3ErrorCode.NotImplemented, 501, "A header or query you provided implies functionality that is not implemented.");
