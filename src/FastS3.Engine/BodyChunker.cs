@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using FastS3.Common.Errors;
+using FastS3.Wal;
+
+namespace FastS3.Engine;
+
+/// <summary>
+/// Streams a body into the log in chunks of at most <see cref="EngineObjectStore.ChunkSizeBytes"/>:
+/// small writes are gathered in one pooled buffer, a write that fills whole chunks goes straight
+/// from the caller's memory to the mapping. Memory per writer is one chunk, whatever the object
+/// size. A failed append poisons the writer: the body is incomplete and must never commit.
+/// </summary>
+internal sealed class BodyChunker(EngineObjectStore store)
+{
+    private readonly ImmutableArray<WalLocation>.Builder _extents = ImmutableArray.CreateBuilder<WalLocation>();
+    private byte[]? _buffer;
+    private int _filledBytes;
+    private S3ErrorCode _failure;
+
+    public long BytesWritten { get; private set; }
+
+    public S3ErrorCode Write(ReadOnlySpan<byte> data)
+    {
+        if (_failure != S3ErrorCode.None)
+        {
+            return _failure;
+        }
+
+        var chunk = store.ChunkSizeBytes;
+        while (!data.IsEmpty)
+        {
+            if (_filledBytes == 0 && data.Length >= chunk)
+            {
+                if (!AppendChunk(data[..chunk]))
+                {
+                    return _failure;
+                }
+
+                data = data[chunk..];
+                BytesWritten += chunk;
+                continue;
+            }
+
+            _buffer ??= ArrayPool<byte>.Shared.Rent(chunk);
+            var n = Math.Min(data.Length, chunk - _filledBytes);
+            data[..n].CopyTo(_buffer.AsSpan(_filledBytes));
+            _filledBytes += n;
+            BytesWritten += n;
+            data = data[n..];
+            if (_filledBytes == chunk)
+            {
+                if (!AppendChunk(_buffer.AsSpan(0, chunk)))
+                {
+                    return _failure;
+                }
+
+                _filledBytes = 0;
+            }
+        }
+
+        return S3ErrorCode.None;
+    }
+
+    /// <summary>Appends the last partial chunk; the extents then cover exactly <see cref="BytesWritten"/> bytes.</summary>
+    public S3ErrorCode Finish(out ImmutableArray<WalLocation> extents)
+    {
+        extents = default;
+        if (_failure == S3ErrorCode.None && _filledBytes > 0)
+        {
+            if (AppendChunk(_buffer.AsSpan(0, _filledBytes)))
+            {
+                _filledBytes = 0;
+            }
+        }
+
+        Release();
+        if (_failure != S3ErrorCode.None)
+        {
+            return _failure;
+        }
+
+        extents = _extents.DrainToImmutable();
+        Debug.Assert(Sum(extents) == BytesWritten, "extents cover the body exactly");
+        _failure = S3ErrorCode.InternalError; // a writer commits once
+        return S3ErrorCode.None;
+    }
+
+    public void Release()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+
+    internal static long Sum(ImmutableArray<WalLocation> extents)
+    {
+        long total = 0;
+        foreach (var extent in extents)
+        {
+            total += extent.LengthBytes;
+        }
+
+        return total;
+    }
+
+    private bool AppendChunk(ReadOnlySpan<byte> chunk)
+    {
+        var error = store.AppendData(chunk, out var location);
+        if (error != S3ErrorCode.None)
+        {
+            _failure = error;
+            return false;
+        }
+
+        _extents.Add(location);
+        return true;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using FastS3.Engine.Checkpoints;
+
+namespace FastS3.Engine;
+
+public sealed partial class EngineObjectStore
+{
+    private readonly Lock _checkpointLock = new();
+    private readonly ManualResetEventSlim _checkpointWake;
+    private readonly Thread _checkpointThread;
+    private ulong _checkpointedLsn; // under _checkpointLock
+
+    /// <summary>Checkpoints written by this instance.</summary>
+    public int CheckpointCount { get; private set; }
+
+    /// <summary>
+    /// The checkpointer: a dedicated low-priority thread (serializing the index and the fsyncs
+    /// would stall request threads), waking every <see cref="EngineOptions.CheckpointInterval"/>.
+    /// </summary>
+    private void CheckpointLoop()
+    {
+        var interval = _options.CheckpointInterval;
+        while (true)
+        {
+            if (interval <= TimeSpan.Zero)
+            {
+                _checkpointWake.Wait();
+            }
+            else
+            {
+                _checkpointWake.Wait(interval);
+            }
+
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                WriteCheckpoint();
+            }
+            catch (IOException exception)
+            {
+                // A failed checkpoint loses nothing: the previous one and the log still cover everything.
+                _options.Log?.Invoke($"engine: checkpoint failed ({exception.Message}); will retry in {interval}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Serializes the visible state (durable commits only, so the checkpoint can never get ahead
+    /// of the log) and replaces the checkpoint durably. The state is an immutable snapshot:
+    /// writers keep going while it is written.
+    /// </summary>
+    private bool WriteCheckpoint(bool force = false, bool closing = false)
+    {
+        lock (_checkpointLock)
+        {
+            if (!closing && Volatile.Read(ref _closed) != 0)
+            {
+                return false;
+            }
+
+            var state = Volatile.Read(ref _visibleState);
+            Debug.Assert(state.AppliedLsn <= _wal.DurableLsn, "the visible state holds durable commits only");
+            if (!force && state.AppliedLsn == _checkpointedLsn)
+            {
+                return false;
+            }
+
+            var started = _clock.GetTimestamp();
+            var bytes = CheckpointCodec.Encode(state, _clock.GetUtcNow());
+            _checkpoints.WriteDurable(bytes);
+            _checkpointedLsn = state.AppliedLsn;
+            CheckpointCount++;
+            _options.Log?.Invoke($"engine: checkpoint at LSN {state.AppliedLsn}: {bytes.Length} bytes in {_clock.GetElapsedTime(started).TotalMilliseconds:F0} ms");
+            return true;
+        }
+    }
+}

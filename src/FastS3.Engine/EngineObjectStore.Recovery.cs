@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using FastS3.Engine.Checkpoints;
+using FastS3.Engine.Mutations;
+using FastS3.Engine.State;
+using FastS3.Wal;
+using FastS3.Wal.Format;
+
+namespace FastS3.Engine;
+
+public sealed partial class EngineObjectStore
+{
+    // Report replay progress every 64 MiB of log or 16,384 records, whichever comes first.
+    private const long ProgressEveryBytes = 64L << 20;
+    private const long ProgressEveryRecords = 16_384;
+
+    /// <summary>
+    /// Rebuilds the index: load the checkpoint (the state as of its applied LSN), then redo every
+    /// durable commit record above it, in LSN order. The WAL already cut the log at the first torn
+    /// or CRC-bad record of its tail, so what replays is exactly a prefix of what was appended:
+    /// a commit whose record did not become durable is absent (its upload rolled back), and data
+    /// records without a commit are skipped as garbage.
+    /// </summary>
+    private static (EngineState State, EngineRecoveryReport Report) RecoverIndex(WriteAheadLog wal, ICheckpointStore checkpoints, EngineOptions options, SegmentSpace space)
+    {
+        var clock = options.TimeProvider;
+        var started = clock.GetTimestamp();
+        var state = EngineState.Empty;
+        var bytes = checkpoints.Read();
+        if (bytes is not null)
+        {
+            state = CheckpointCodec.Decode(bytes);
+            options.Log?.Invoke($"engine: checkpoint loaded: {bytes.Length} bytes, {state.Buckets.Count} buckets, applied LSN {state.AppliedLsn}");
+        }
+
+        var checkpointLsn = state.AppliedLsn;
+        if (checkpointLsn > wal.DurableLsn)
+        {
+            // The checkpoint only ever holds durable commits, so the log must reach at least this far.
+            throw new InvalidDataException($"checkpoint covers LSN {checkpointLsn} but the log ends at {wal.DurableLsn}: log segments are missing");
+        }
+
+        foreach (var bucket in state.Buckets.Values)
+        {
+            foreach (var entry in bucket.Objects)
+            {
+                space.Add(entry.Extents);
+            }
+
+            foreach (var upload in bucket.Uploads.Values)
+            {
+                foreach (var part in upload.Parts.Values)
+                {
+                    space.Add(part.Extents);
+                }
+            }
+        }
+
+        var redoLsn = checkpointLsn + 1;
+        var segmentBytes = (long)options.SegmentSizeBytes;
+        var lastSegmentId = wal.ActiveSegmentId;
+        var replayStarted = clock.GetTimestamp();
+        long records = 0, commits = 0, payloadBytes = 0, nextReportBytes = ProgressEveryBytes, nextReportRecords = ProgressEveryRecords;
+        ulong? firstSegmentId = null;
+        var lastLsn = checkpointLsn;
+        foreach (var record in wal.Replay(redoLsn))
+        {
+            Debug.Assert(record.Lsn >= redoLsn && record.Lsn > lastLsn, "replay is in LSN order from the redo LSN");
+            lastLsn = record.Lsn;
+            records++;
+            payloadBytes += WalRecordHeader.RecordSizeBytes(record.Payload.Length);
+            firstSegmentId ??= record.Location.SegmentId;
+            if (Mutation.IsCommitRecord(record.Type))
+            {
+                state = Mutation.Decode(record.Type, record.Payload).Apply(state, record.Lsn, space);
+                commits++;
+            }
+
+            if (options.RecoveryProgress is { } progress && (payloadBytes >= nextReportBytes || records >= nextReportRecords))
+            {
+                nextReportBytes = payloadBytes + ProgressEveryBytes;
+                nextReportRecords = records + ProgressEveryRecords;
+                var position = ((long)(record.Location.SegmentId - firstSegmentId.Value) * segmentBytes) + record.Location.Offset;
+                var total = (long)(lastSegmentId - firstSegmentId.Value + 1) * segmentBytes;
+                progress(new EngineRecoveryProgress("replay", records, position, total, clock.GetElapsedTime(replayStarted)));
+            }
+        }
+
+        var elapsed = clock.GetElapsedTime(started);
+        options.RecoveryProgress?.Invoke(new EngineRecoveryProgress("done", records, payloadBytes, payloadBytes, clock.GetElapsedTime(replayStarted)));
+        var rate = elapsed.TotalSeconds > 0 ? payloadBytes / elapsed.TotalSeconds / (1 << 20) : 0;
+        options.Log?.Invoke($"engine: index rebuilt from checkpoint LSN {checkpointLsn}: {records} records ({commits} commits, {payloadBytes} bytes) replayed in {elapsed.TotalMilliseconds:F0} ms ({rate:F0} MiB/s), visible LSN {state.AppliedLsn}");
+        return (state, new EngineRecoveryReport(checkpointLsn, redoLsn, records, commits, payloadBytes, elapsed));
+    }
+}

@@ -1,0 +1,35 @@
+using FastS3.Common.Errors;
+using FastS3.Storage;
+
+namespace FastS3.Engine;
+
+/// <summary>An UploadPart in progress; same streaming contract as <see cref="EngineObjectWriter"/>.</summary>
+internal sealed class EnginePartWriter(EngineObjectStore store, string bucket, ulong bucketGeneration, string key, string uploadId, int partNumber) : IPartWriter
+{
+    private readonly BodyChunker _body = new(store);
+
+    public long BytesWritten => _body.BytesWritten;
+
+    public ValueTask<StoreResult<bool>> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var error = _body.Write(data.Span);
+        return ValueTask.FromResult(error == S3ErrorCode.None ? true : StoreResult<bool>.Fail(error, "The part could not be written to the log."));
+    }
+
+    public ValueTask<StoreResult<PartInfo>> CommitAsync(string etag, ObjectChecksum? checksum, CancellationToken cancellationToken)
+    {
+        var error = _body.Finish(out var extents);
+        if (error != S3ErrorCode.None)
+        {
+            return ValueTask.FromResult(StoreResult<PartInfo>.Fail(error, "The part could not be written to the log."));
+        }
+
+        return store.CommitPartAsync(bucket, bucketGeneration, key, uploadId, partNumber, etag, checksum, extents);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _body.Release();
+        return ValueTask.CompletedTask;
+    }
+}

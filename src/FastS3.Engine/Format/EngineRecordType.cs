@@ -1,0 +1,32 @@
+namespace FastS3.Engine.Format;
+
+/// <summary>
+/// WAL record types the engine writes (the WAL reserves 0 and 0xF0-0xFF). Values are on disk:
+/// never renumber, only add.
+/// </summary>
+internal static class EngineRecordType
+{
+    /// <summary>A chunk of an object or part body; meaningless until a commit record names its location.</summary>
+    public const byte Data = 1;
+
+    public const byte CreateBucket = 2;
+
+    public const byte DeleteBucket = 3;
+
+    /// <summary>An object becomes the key's current version: metadata plus its data extents.</summary>
+    public const byte PutObject = 4;
+
+    public const byte DeleteObject = 5;
+
+    public const byte CreateUpload = 6;
+
+    public const byte PutPart = 7;
+
+    /// <summary>The upload ends and its listed parts' extents become the object (no data copied).</summary>
+    public const byte CompleteUpload = 8;
+
+    public const byte AbortUpload = 9;
+
+    /// <summary>First byte of every commit record payload; bump when a layout changes.</summary>
+    public const byte FormatVersion = 1;
+}

@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using FastS3.Engine.Format;
+using FastS3.Engine.State;
+using FastS3.Storage;
+using FastS3.Wal;
+
+namespace FastS3.Engine.Mutations;
+
+/// <summary>
+/// CompleteMultipartUpload: one record stitches the listed parts' extents into the object (no
+/// byte is copied); the upload ends, unlisted parts and the key's old version die.
+/// </summary>
+internal sealed class CompleteUploadMutation(string bucket, string key, string uploadId, ObjectInfo info, ImmutableArray<WalLocation> extents) : Mutation
+{
+    public override byte RecordType => EngineRecordType.CompleteUpload;
+
+    public static CompleteUploadMutation DecodeFields(ref BinaryDecoder decoder)
+    {
+        var bucket = decoder.ReadString();
+        var key = decoder.ReadString();
+        var uploadId = decoder.ReadString();
+        var info = decoder.ReadObjectInfo();
+        return new(bucket, key, uploadId, info, decoder.ReadExtents());
+    }
+
+    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    {
+        var b = RequireBucket(state, bucket, lsn);
+        var upload = RequireUpload(b, uploadId, lsn);
+        foreach (var part in upload.Parts.Values)
+        {
+            space.Remove(part.Extents);
+        }
+
+        if (b.TryGetObject(key, out var old))
+        {
+            space.Remove(old.Extents);
+        }
+
+        space.Add(extents);
+        return state.WithBucket(b.WithoutUpload(uploadId).WithObject(new ObjectEntry(key, info, extents)), lsn);
+    }
+
+    protected override void EncodeFields(BinaryEncoder encoder)
+    {
+        encoder.WriteString(bucket);
+        encoder.WriteString(key);
+        encoder.WriteString(uploadId);
+        encoder.WriteObjectInfo(info);
+        encoder.WriteExtents(extents.AsSpan());
+    }
+}

@@ -1,0 +1,33 @@
+using FastS3.Engine.Format;
+using FastS3.Engine.State;
+using FastS3.Storage;
+
+namespace FastS3.Engine.Mutations;
+
+internal sealed class CreateUploadMutation(string bucket, MultipartUpload upload) : Mutation
+{
+    public override byte RecordType => EngineRecordType.CreateUpload;
+
+    public static CreateUploadMutation DecodeFields(ref BinaryDecoder decoder)
+    {
+        var bucket = decoder.ReadString();
+        return new(bucket, decoder.ReadUpload());
+    }
+
+    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    {
+        var b = RequireBucket(state, bucket, lsn);
+        if (b.Uploads.ContainsKey(upload.UploadId))
+        {
+            Inconsistent(lsn, $"upload '{upload.UploadId}' already exists");
+        }
+
+        return state.WithBucket(b.WithUpload(UploadState.Start(upload)), lsn);
+    }
+
+    protected override void EncodeFields(BinaryEncoder encoder)
+    {
+        encoder.WriteString(bucket);
+        encoder.WriteUpload(upload);
+    }
+}

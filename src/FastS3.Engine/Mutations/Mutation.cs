@@ -1,0 +1,68 @@
+using System.Diagnostics.CodeAnalysis;
+using FastS3.Engine.Format;
+using FastS3.Engine.State;
+
+namespace FastS3.Engine.Mutations;
+
+/// <summary>
+/// One commit record: how it is encoded into the log and how it changes the index. The write path
+/// and recovery share <see cref="Apply"/>, so a replayed log rebuilds exactly the index that
+/// served requests. Preconditions (conditional writes, BucketNotEmpty) are checked by the write
+/// path before the record exists; <see cref="Apply"/> only asserts what the log must already
+/// guarantee and throws <see cref="InvalidDataException"/> if a replayed log contradicts it.
+/// </summary>
+internal abstract class Mutation
+{
+    public abstract byte RecordType { get; }
+
+    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.AbortUpload;
+
+    /// <summary>Writes the record payload: format version first, then the mutation's fields.</summary>
+    public void Encode(BinaryEncoder encoder)
+    {
+        encoder.WriteByte(EngineRecordType.FormatVersion);
+        EncodeFields(encoder);
+    }
+
+    public abstract EngineState Apply(EngineState state, ulong lsn, SegmentSpace space);
+
+    public static Mutation Decode(byte type, ReadOnlySpan<byte> payload)
+    {
+        var decoder = new BinaryDecoder(payload);
+        var version = decoder.ReadByte();
+        if (version != EngineRecordType.FormatVersion)
+        {
+            throw new InvalidDataException($"commit record type {type} has format version {version}, this build reads {EngineRecordType.FormatVersion}");
+        }
+
+        Mutation mutation = type switch
+        {
+            EngineRecordType.CreateBucket => CreateBucketMutation.DecodeFields(ref decoder),
+            EngineRecordType.DeleteBucket => DeleteBucketMutation.DecodeFields(ref decoder),
+            EngineRecordType.PutObject => PutObjectMutation.DecodeFields(ref decoder),
+            EngineRecordType.DeleteObject => DeleteObjectMutation.DecodeFields(ref decoder),
+            EngineRecordType.CreateUpload => CreateUploadMutation.DecodeFields(ref decoder),
+            EngineRecordType.PutPart => PutPartMutation.DecodeFields(ref decoder),
+            EngineRecordType.CompleteUpload => CompleteUploadMutation.DecodeFields(ref decoder),
+            EngineRecordType.AbortUpload => AbortUploadMutation.DecodeFields(ref decoder),
+            _ => throw new InvalidDataException($"unknown commit record type {type}"),
+        };
+        decoder.ExpectEnd();
+        return mutation;
+    }
+
+    protected abstract void EncodeFields(BinaryEncoder encoder);
+
+    protected static BucketState RequireBucket(EngineState state, string bucket, ulong lsn) =>
+        state.Bucket(bucket) ?? Inconsistent(lsn, $"bucket '{bucket}' does not exist");
+
+    protected static UploadState RequireUpload(BucketState bucket, string uploadId, ulong lsn) =>
+        bucket.Uploads.TryGetValue(uploadId, out var upload) ? upload : Inconsistent<UploadState>(lsn, $"upload '{uploadId}' does not exist");
+
+    [DoesNotReturn]
+    protected static BucketState Inconsistent(ulong lsn, string what) => Inconsistent<BucketState>(lsn, what);
+
+    [DoesNotReturn]
+    protected static T Inconsistent<T>(ulong lsn, string what) =>
+        throw new InvalidDataException($"commit record at LSN {lsn} does not apply: {what}");
+}

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using FastS3.Engine.Format;
+using FastS3.Engine.State;
+using FastS3.Storage;
+using FastS3.Wal;
+
+namespace FastS3.Engine.Mutations;
+
+/// <summary>A PUT's commit: the key's new version is <paramref name="info"/> over <paramref name="extents"/>; the old version's extents die.</summary>
+internal sealed class PutObjectMutation(string bucket, string key, ObjectInfo info, ImmutableArray<WalLocation> extents) : Mutation
+{
+    public override byte RecordType => EngineRecordType.PutObject;
+
+    public static PutObjectMutation DecodeFields(ref BinaryDecoder decoder)
+    {
+        var bucket = decoder.ReadString();
+        var key = decoder.ReadString();
+        var info = decoder.ReadObjectInfo();
+        return new(bucket, key, info, decoder.ReadExtents());
+    }
+
+    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    {
+        var b = RequireBucket(state, bucket, lsn);
+        if (b.TryGetObject(key, out var old))
+        {
+            space.Remove(old.Extents);
+        }
+
+        space.Add(extents);
+        return state.WithBucket(b.WithObject(new ObjectEntry(key, info, extents)), lsn);
+    }
+
+    protected override void EncodeFields(BinaryEncoder encoder)
+    {
+        encoder.WriteString(bucket);
+        encoder.WriteString(key);
+        encoder.WriteObjectInfo(info);
+        encoder.WriteExtents(extents.AsSpan());
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using FastS3.Engine.Format;
+using FastS3.Engine.State;
+using FastS3.Storage;
+using FastS3.Wal;
+
+namespace FastS3.Engine.Mutations;
+
+/// <summary>A part's commit; it replaces an earlier part with the same number, whose extents die.</summary>
+internal sealed class PutPartMutation(string bucket, string uploadId, PartInfo part, ImmutableArray<WalLocation> extents) : Mutation
+{
+    public override byte RecordType => EngineRecordType.PutPart;
+
+    public static PutPartMutation DecodeFields(ref BinaryDecoder decoder)
+    {
+        var bucket = decoder.ReadString();
+        var uploadId = decoder.ReadString();
+        var part = decoder.ReadPartInfo();
+        return new(bucket, uploadId, part, decoder.ReadExtents());
+    }
+
+    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    {
+        var b = RequireBucket(state, bucket, lsn);
+        var upload = RequireUpload(b, uploadId, lsn);
+        if (upload.Parts.TryGetValue(part.PartNumber, out var old))
+        {
+            space.Remove(old.Extents);
+        }
+
+        space.Add(extents);
+        var updated = upload with { Parts = upload.Parts.SetItem(part.PartNumber, new PartEntry(part, extents)) };
+        return state.WithBucket(b.WithUpload(updated), lsn);
+    }
+
+    protected override void EncodeFields(BinaryEncoder encoder)
+    {
+        encoder.WriteString(bucket);
+        encoder.WriteString(uploadId);
+        encoder.WritePartInfo(part);
+        encoder.WriteExtents(extents.AsSpan());
+    }
+}
