@@ -186,7 +186,7 @@ public sealed partial class EngineObjectStore : IObjectStore
 
         var walFailure = _wal.Failure;
         _wal.Dispose();
-        if (walFailure == WalStatus.Ok)
+        if (walFailure == WalStatus.Ok && _options.CheckpointOnClose)
         {
             // Dispose flushed every published record: the durable LSN now covers all appended commits.
             PublishDurable();

@@ -24,6 +24,12 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Write a checkpoint on dispose (default) so the next open replays nothing. Tools and tests
+    /// turn it off to exercise recovery by replay.
+    /// </summary>
+    public bool CheckpointOnClose { get; init; } = true;
+
     /// <summary>Largest body chunk per data record; capped by what one WAL record can hold.</summary>
     public int ChunkSizeBytes { get; init; } = DefaultChunkSizeBytes;
 
