@@ -156,7 +156,6 @@ public sealed class HttpConnection : IDisposable
                 _inRequest = true;
                 _body.Reset(_head);
                 _response.Reset(_head, _body);
-                _context.Features = null;
                 if (!await ProcessAsync())
                 {
                     return;

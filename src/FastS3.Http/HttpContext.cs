@@ -24,6 +24,7 @@ public sealed class HttpContext
     /// <summary>Cancelled when the connection is aborted or a body read times out.</summary>
     public CancellationToken Aborted { get; internal set; }
 
-    /// <summary>Per-request slot for the application (e.g. its parsed route), cleared per request.</summary>
+    /// <summary>Per-connection slot for the application (e.g. its reusable per-request state); the
+    /// connection never touches it, so the application resets what it keeps there per request.</summary>
     public object? Features { get; set; }
 }

@@ -43,7 +43,7 @@ public sealed partial class S3Application
         Check(await _store.CreateBucketAsync(r.Bucket!, r.Aborted));
         var response = r.Response;
         response.Start(200);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.Header("Location"u8, "/" + r.Bucket);
         response.EndHeaders(0);
     }
@@ -59,7 +59,7 @@ public sealed partial class S3Application
         RequireBucket(r);
         var response = r.Response;
         response.Start(200);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.Header("x-amz-bucket-region"u8, _options.Region);
         response.EndHeaders(0);
         return ValueTask.CompletedTask;

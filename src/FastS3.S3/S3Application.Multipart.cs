@@ -44,7 +44,7 @@ public sealed partial class S3Application
             .Close("InitiateMultipartUploadResult");
         var response = r.Response;
         response.Start(200);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         if (algorithm is not null)
         {
             response.Header("x-amz-checksum-algorithm"u8, algorithm);
@@ -79,7 +79,7 @@ public sealed partial class S3Application
 
         var response = r.Response;
         response.Start(200);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.Header("ETag"u8, etag);
         WriteChecksumHeaders(response, digest.Checksum);
         response.EndHeaders(0);

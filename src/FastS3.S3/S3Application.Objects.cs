@@ -28,7 +28,7 @@ public sealed partial class S3Application
 
         var response = r.Response;
         response.Start(200);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.Header("ETag"u8, etag);
         WriteChecksumHeaders(response, digest.Checksum);
         response.EndHeaders(0);
@@ -51,9 +51,9 @@ public sealed partial class S3Application
         if (precondition == 304)
         {
             response.Start(304);
-            response.Header("x-amz-request-id"u8, r.RequestId);
+            response.Header("x-amz-request-id"u8, r.RequestIdBytes);
             response.Header("ETag"u8, info.ETag);
-            response.Header("Last-Modified"u8, info.LastModified.ToString("r", CultureInfo.InvariantCulture));
+            response.Header("Last-Modified"u8, info.LastModifiedHttpDate);
             response.EndHeaders(0);
             return;
         }
@@ -105,7 +105,7 @@ public sealed partial class S3Application
                     break;
                 case ByteRange.Result.Unsatisfiable:
                     response.Start(416);
-                    response.Header("x-amz-request-id"u8, r.RequestId);
+                    response.Header("x-amz-request-id"u8, r.RequestIdBytes);
                     response.Header("Content-Range"u8, "bytes */" + info.Size.ToString(CultureInfo.InvariantCulture));
                     WriteErrorBodyOnly(r, S3ErrorCode.InvalidRange);
                     return;
@@ -117,7 +117,7 @@ public sealed partial class S3Application
         }
 
         response.Start(status);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         WriteObjectHeaders(r, info, wholeObject: status == 200);
         response.Header("Accept-Ranges"u8, "bytes"u8);
         if (status == 206)
@@ -146,15 +146,17 @@ public sealed partial class S3Application
     {
         var response = r.Response;
         response.Header("ETag"u8, info.ETag);
-        response.Header("Last-Modified"u8, info.LastModified.ToString("r", CultureInfo.InvariantCulture));
+        response.Header("Last-Modified"u8, info.LastModifiedHttpDate);
         response.Header("Content-Type"u8, r.Query.Get("response-content-type") ?? info.ContentType);
         WriteOptional(response, "Content-Encoding"u8, r.Query.Get("response-content-encoding") ?? info.ContentEncoding);
         WriteOptional(response, "Content-Disposition"u8, r.Query.Get("response-content-disposition") ?? info.ContentDisposition);
         WriteOptional(response, "Content-Language"u8, r.Query.Get("response-content-language") ?? info.ContentLanguage);
         WriteOptional(response, "Cache-Control"u8, r.Query.Get("response-cache-control") ?? info.CacheControl);
         WriteOptional(response, "Expires"u8, r.Query.Get("response-expires") ?? info.Expires);
-        foreach (var (name, value) in info.UserMetadata)
+        var metadata = info.UserMetadata;
+        for (var i = 0; i < metadata.Count; i++)
         {
+            var (name, value) = metadata[i];
             response.Header(System.Text.Encoding.ASCII.GetBytes("x-amz-meta-" + name), value);
         }
 

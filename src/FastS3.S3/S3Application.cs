@@ -22,6 +22,7 @@ public sealed partial class S3Application : IHttpApplication
     private readonly IS3Authenticator _authenticator;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
+    private readonly byte[][] _virtualHostDomains;
 
     public S3Application(IObjectStore store, S3Options options, IS3Authenticator authenticator, ILogger logger, TimeProvider? clock = null)
     {
@@ -30,11 +31,18 @@ public sealed partial class S3Application : IHttpApplication
         _authenticator = authenticator;
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
+        _virtualHostDomains = [.. options.VirtualHostDomains.Select(Encoding.ASCII.GetBytes)];
     }
 
     public async ValueTask ProcessRequestAsync(HttpContext context)
     {
-        var request = new S3Request { Http = context, RequestId = NextRequestId() };
+        if (context.Features is not S3Request request)
+        {
+            request = new S3Request(context);
+            context.Features = request;
+        }
+
+        request.Reset(Interlocked.Increment(ref _requestCounter));
         try
         {
             Resolve(request);
@@ -113,9 +121,8 @@ public sealed partial class S3Application : IHttpApplication
             host = host[..colon];
         }
 
-        foreach (var domain in _options.VirtualHostDomains)
+        foreach (var d in _virtualHostDomains)
         {
-            var d = Encoding.ASCII.GetBytes(domain);
             if (host.Length > d.Length + 1 && Ascii.EqualsIgnoreCase(host[^d.Length..], d) && host[^(d.Length + 1)] == (byte)'.')
             {
                 bucket = Encoding.ASCII.GetString(host[..^(d.Length + 1)]);
@@ -128,7 +135,7 @@ public sealed partial class S3Application : IHttpApplication
         {
             var slash = rest.IndexOf((byte)'/');
             var bucketBytes = slash < 0 ? rest : rest[..slash];
-            if (!QueryString.TryDecodePath(bucketBytes, out bucket, out _))
+            if (!r.TryDecodeBucket(bucketBytes, out bucket))
             {
                 throw new S3Exception(S3ErrorCode.InvalidBucketName);
             }
@@ -138,7 +145,7 @@ public sealed partial class S3Application : IHttpApplication
 
         if (bucket is not null && !rest.IsEmpty)
         {
-            if (!QueryString.TryDecodePath(rest, out key, out var keyBytes))
+            if (!r.TryDecodeKey(rest, out key, out var keyBytes))
             {
                 throw new S3Exception(S3ErrorCode.InvalidArgument, "Object key is not valid UTF-8 or has a malformed escape.");
             }
@@ -165,8 +172,10 @@ public sealed partial class S3Application : IHttpApplication
     private static SubResource ClassifySubResource(S3Request r)
     {
         var result = SubResource.None;
-        foreach (var (name, value) in r.Query.Pairs)
+        var pairs = r.Query.Pairs;
+        for (var i = 0; i < pairs.Count; i++)
         {
+            var (name, value) = pairs[i];
             var sub = name switch
             {
                 "uploadId" => SubResource.UploadId,
@@ -229,7 +238,7 @@ public sealed partial class S3Application : IHttpApplication
         var info = S3ErrorTable.Get(code);
         var response = r.Response;
         response.Start(info.Status);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.Header("Content-Type"u8, "application/xml"u8);
         if (code is S3ErrorCode.NoSuchBucket or S3ErrorCode.BucketAlreadyOwnedByYou && r.Bucket is not null)
         {
@@ -288,7 +297,7 @@ public sealed partial class S3Application : IHttpApplication
     {
         var response = r.Response;
         response.Start(status);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.Header("Content-Type"u8, "application/xml"u8);
         response.EndHeaders(xml.Length);
         response.WriteBody(xml.WrittenSpan);
@@ -298,7 +307,7 @@ public sealed partial class S3Application : IHttpApplication
     {
         var response = r.Response;
         response.Start(status);
-        response.Header("x-amz-request-id"u8, r.RequestId);
+        response.Header("x-amz-request-id"u8, r.RequestIdBytes);
         response.EndHeaders(0);
     }
 

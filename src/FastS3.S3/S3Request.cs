@@ -7,11 +7,29 @@ namespace FastS3.S3;
 /// <summary>One routed S3 request: which operation, on which bucket and key.</summary>
 public sealed class S3Request
 {
+    private readonly byte[] _requestIdBytes = new byte[16];
     private System.IO.Pipelines.PipeReader? _body;
+    private string? _requestId;
+    private byte[] _lastBucketRaw = [];
+    private string? _lastBucket;
+    private byte[] _lastKeyRaw = [];
+    private string? _lastKey;
+    private int _lastKeyBytes;
 
-    public required HttpContext Http { get; init; }
+    /// <summary>One per connection (kept in <see cref="HttpContext.Features"/>), reset per request,
+    /// so a request on a warm connection allocates no routing state.</summary>
+    public S3Request(HttpContext http)
+    {
+        Http = http;
+    }
 
-    public required string RequestId { get; init; }
+    public HttpContext Http { get; }
+
+    /// <summary>The request id as 16 hex digits, for the x-amz-request-id header.</summary>
+    public ReadOnlySpan<byte> RequestIdBytes => _requestIdBytes;
+
+    /// <summary>The request id as text (error bodies and logs; allocates once per request that asks).</summary>
+    public string RequestId => _requestId ??= System.Text.Encoding.ASCII.GetString(_requestIdBytes);
 
     public S3Operation Operation { get; set; }
 
@@ -47,4 +65,59 @@ public sealed class S3Request
     public string Resource => Bucket is null ? "/" : Key is null ? "/" + Bucket : "/" + Bucket + "/" + Key;
 
     public string? Header(ReadOnlySpan<byte> lowerName) => Head.GetHeaderString(lowerName);
+
+    internal void Reset(long requestId)
+    {
+        Operation = default;
+        Bucket = null;
+        Key = null;
+        Query = QueryString.Empty;
+        UnsupportedName = null;
+        AccessKey = null;
+        Auth = default;
+        _body = null;
+        _requestId = null;
+        System.Buffers.Text.Utf8Formatter.TryFormat(requestId, _requestIdBytes, out _, new System.Buffers.StandardFormat('X', 16));
+    }
+
+    /// <summary>Decodes the bucket segment, reusing the previous request's string when the bytes
+    /// are the same (a keep-alive client usually talks to one bucket).</summary>
+    internal bool TryDecodeBucket(ReadOnlySpan<byte> raw, out string bucket)
+    {
+        if (_lastBucket is not null && raw.SequenceEqual(_lastBucketRaw))
+        {
+            bucket = _lastBucket;
+            return true;
+        }
+
+        if (!QueryString.TryDecodePath(raw, out bucket, out _))
+        {
+            return false;
+        }
+
+        _lastBucketRaw = raw.ToArray();
+        _lastBucket = bucket;
+        return true;
+    }
+
+    /// <summary>Decodes the key, reusing the previous request's string for the same bytes.</summary>
+    internal bool TryDecodeKey(ReadOnlySpan<byte> raw, out string key, out int byteLength)
+    {
+        if (_lastKey is not null && raw.SequenceEqual(_lastKeyRaw))
+        {
+            key = _lastKey;
+            byteLength = _lastKeyBytes;
+            return true;
+        }
+
+        if (!QueryString.TryDecodePath(raw, out key, out byteLength))
+        {
+            return false;
+        }
+
+        _lastKeyRaw = raw.ToArray();
+        _lastKey = key;
+        _lastKeyBytes = byteLength;
+        return true;
+    }
 }

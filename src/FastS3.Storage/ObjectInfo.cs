@@ -6,6 +6,9 @@ namespace FastS3.Storage;
 /// </summary>
 public sealed record ObjectInfo
 {
+    private DateTimeOffset _lastModified;
+    private string? _lastModifiedHttpDate;
+
     public required string Key { get; init; }
 
     public required long Size { get; init; }
@@ -13,7 +16,18 @@ public sealed record ObjectInfo
     /// <summary>Quoted, as sent on the wire: <c>"hex-md5"</c> or <c>"hex-md5-N"</c> for multipart.</summary>
     public required string ETag { get; init; }
 
-    public required DateTimeOffset LastModified { get; init; }
+    public required DateTimeOffset LastModified
+    {
+        get => _lastModified;
+        init
+        {
+            _lastModified = value;
+            _lastModifiedHttpDate = null; // a `with` copy must not keep the old text
+        }
+    }
+
+    /// <summary>Last-Modified as an HTTP date (RFC 9110 §5.6.7), formatted once per object version, not per GET.</summary>
+    public string LastModifiedHttpDate => _lastModifiedHttpDate ??= _lastModified.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
 
     public string ContentType { get; init; } = "binary/octet-stream";
 

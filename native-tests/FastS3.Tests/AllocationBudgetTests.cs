@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json;
+using FastS3.Server;
+
+namespace FastS3.Tests;
+
+/// <summary>
+/// Allocation budgets for the hot path, read from bench/allocation-budgets.json: a warm small GET
+/// or HEAD on the memory backend must not allocate more than its budget (0 bytes today). Counts
+/// allocations of the calling thread, which is the thread that serves the request because every
+/// pipe scheduler of the socketless transport is inline.
+/// </summary>
+public sealed class AllocationBudgetTests
+{
+    private const int Requests = 2000;
+
+    public static TheoryData<string, string> Paths() => new()
+    {
+        { "SmallGet", "GET /budget/obj HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" },
+        { "SmallHead", "HEAD /budget/obj HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Warm_request_allocates_within_its_budget(string name, string request)
+    {
+        var budget = Budget(name);
+        await using var connection = SocketlessFixture.CreateWith4KiBObject("budget", "obj");
+        var bytes = Encoding.ASCII.GetBytes(request);
+        var isHead = request.StartsWith("HEAD", StringComparison.Ordinal);
+        for (var i = 0; i < 200; i++)
+        {
+            connection.RoundTrip(bytes, isHead); // warm: tiered JIT, pools, caches
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Requests; i++)
+        {
+            connection.RoundTrip(bytes, isHead);
+        }
+
+        var perRequest = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Requests;
+
+        // Budgets are for optimized builds (what runs in production and in the test command, -c
+        // Release). A Debug build compiles async state machines as classes, one allocation per
+        // async call even when it completes synchronously, so there only a loose ceiling holds.
+        var optimized = IsOptimized(typeof(FastS3.Http.HttpConnection).Assembly) && IsOptimized(typeof(FastS3.S3.S3Application).Assembly);
+        var limit = optimized ? budget : DebugCeilingBytes;
+        Assert.True(perRequest <= limit, $"{name} allocates {perRequest:F1} B per request; budget {limit} B ({(optimized ? "Release" : "Debug")} build).");
+    }
+
+    /// <summary>Debug builds only: a request must still not allocate more than this.</summary>
+    private const long DebugCeilingBytes = 2048;
+
+    private static bool IsOptimized(System.Reflection.Assembly assembly) =>
+        assembly.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
+            .OfType<System.Diagnostics.DebuggableAttribute>()
+            .All(a => !a.IsJITOptimizerDisabled);
+
+    private static long Budget(string name)
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "bench", "allocation-budgets.json")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        Assert.NotNull(dir);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bench", "allocation-budgets.json")));
+        return doc.RootElement.GetProperty(name).GetInt64();
+    }
+}
