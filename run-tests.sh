@@ -49,7 +49,12 @@ else
 fi
 
 # boto3 / aws-cli / curl against a started server; its last line is "N passed, N failed, N skipped".
-compat=$(tools/client-compat/run.sh 2>&1 | tee /dev/stderr | tail -n 1)
+# (Captured to a file, not tee'd to /dev/stderr: when stderr is a file, reopening /dev/stderr truncates it.)
+compat_log=$(mktemp)
+tools/client-compat/run.sh >"$compat_log" 2>&1
+cat "$compat_log"
+compat=$(tail -n 1 "$compat_log")
+rm -f "$compat_log"
 if [[ "$compat" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
   passed=$((passed + BASH_REMATCH[1]))
   failed=$((failed + BASH_REMATCH[2]))

@@ -67,4 +67,14 @@ aws s3 rm "s3://$bucket" --recursive --only-show-errors
 [ -z "$(aws s3 ls "s3://$bucket" --recursive)" ] || fail "rm --recursive left objects"
 aws s3 rb "s3://$bucket" >/dev/null
 if aws s3api head-bucket --bucket "$bucket" 2>/dev/null; then fail "bucket still exists after rb"; fi
+
+# Graceful shutdown of the server this script started: SIGTERM -> stop accepting, finish, exit 0.
+if [ -n "$server_pid" ]; then
+  kill -TERM "$server_pid"
+  status=0
+  wait "$server_pid" || status=$?
+  server_pid=""
+  [ "$status" -eq 0 ] || fail "server exited with $status on SIGTERM"
+  grep -q "Stopped" "$work/server.log" || fail "server log has no orderly stop"
+fi
 echo "awscli-smoke: OK"
