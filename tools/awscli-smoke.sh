@@ -17,7 +17,9 @@ endpoint=${1:-}
 if [ -z "$endpoint" ]; then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   dotnet build src/FastS3.Server -c Release -v q -nologo >/dev/null
-  dotnet src/FastS3.Server/bin/Release/net10.0/fasts3.dll -l "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  # The default (persistent engine) backend, in the throw-away folder, with the shipped credentials.
+  printf 'auth_file = "%s"\nstorage_backend = "engine"\nstorage_root = "%s"\n' "$PWD/creds.txt" "$work/data" >"$work/config.toml"
+  dotnet src/FastS3.Server/bin/Release/net10.0/fasts3.dll -c "$work/config.toml" -l "127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server_pid=$!
   endpoint="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do

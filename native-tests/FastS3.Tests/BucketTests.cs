@@ -4,7 +4,7 @@ using Amazon.S3.Model;
 
 namespace FastS3.Tests;
 
-public sealed class BucketTests(ServerFixture server) : IClassFixture<ServerFixture>
+public abstract class BucketTests(ServerFixture server)
 {
     [Fact]
     public async Task Bucket_lifecycle_create_head_list_location_versioning_delete()
@@ -68,3 +68,9 @@ public sealed class BucketTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.True(v.IsLatest);
     }
 }
+
+/// <summary>The tests above against the in-memory store.</summary>
+public sealed class MemoryBucketTests(MemoryServerFixture server) : BucketTests(server), IClassFixture<MemoryServerFixture>;
+
+/// <summary>The tests above against the persistent engine.</summary>
+public sealed class EngineBucketTests(EngineServerFixture server) : BucketTests(server), IClassFixture<EngineServerFixture>;

@@ -3,7 +3,7 @@ using Amazon.S3.Model;
 
 namespace FastS3.Tests;
 
-public sealed class ListTests(ServerFixture server) : IClassFixture<ServerFixture>
+public abstract class ListTests(ServerFixture server)
 {
     [Fact]
     public async Task V2_pagination_with_delimiter_never_repeats_a_common_prefix()
@@ -89,3 +89,9 @@ public sealed class ListTests(ServerFixture server) : IClassFixture<ServerFixtur
         Assert.NotNull(presigned);
     }
 }
+
+/// <summary>The tests above against the in-memory store.</summary>
+public sealed class MemoryListTests(MemoryServerFixture server) : ListTests(server), IClassFixture<MemoryServerFixture>;
+
+/// <summary>The tests above against the persistent engine.</summary>
+public sealed class EngineListTests(EngineServerFixture server) : ListTests(server), IClassFixture<EngineServerFixture>;

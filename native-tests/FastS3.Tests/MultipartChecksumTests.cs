@@ -9,7 +9,7 @@ namespace FastS3.Tests;
 
 /// <summary>Multipart checksums: per-part values, FULL_OBJECT combination and COMPOSITE "-N" values,
 /// checked against checksums computed here over the same bytes.</summary>
-public sealed class MultipartChecksumTests(ServerFixture server) : IClassFixture<ServerFixture>
+public abstract class MultipartChecksumTests(ServerFixture server)
 {
     private const int MiB = 1024 * 1024;
 
@@ -75,3 +75,9 @@ public sealed class MultipartChecksumTests(ServerFixture server) : IClassFixture
         Assert.Equal("InvalidPart", mismatch.ErrorCode);
     }
 }
+
+/// <summary>The tests above against the in-memory store.</summary>
+public sealed class MemoryMultipartChecksumTests(MemoryServerFixture server) : MultipartChecksumTests(server), IClassFixture<MemoryServerFixture>;
+
+/// <summary>The tests above against the persistent engine.</summary>
+public sealed class EngineMultipartChecksumTests(EngineServerFixture server) : MultipartChecksumTests(server), IClassFixture<EngineServerFixture>;

@@ -6,7 +6,7 @@ using Amazon.S3.Transfer;
 
 namespace FastS3.Tests;
 
-public sealed class MultipartTests(ServerFixture server) : IClassFixture<ServerFixture>
+public abstract class MultipartTests(ServerFixture server)
 {
     private const int MiB = 1024 * 1024;
 
@@ -138,3 +138,9 @@ public sealed class MultipartTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Equal(source, ms.ToArray());
     }
 }
+
+/// <summary>The tests above against the in-memory store.</summary>
+public sealed class MemoryMultipartTests(MemoryServerFixture server) : MultipartTests(server), IClassFixture<MemoryServerFixture>;
+
+/// <summary>The tests above against the persistent engine.</summary>
+public sealed class EngineMultipartTests(EngineServerFixture server) : MultipartTests(server), IClassFixture<EngineServerFixture>;

@@ -6,7 +6,7 @@ using Amazon.S3.Model;
 
 namespace FastS3.Tests;
 
-public sealed class ObjectTests(ServerFixture server) : IClassFixture<ServerFixture>
+public abstract class ObjectTests(ServerFixture server)
 {
     private async Task<(AmazonS3Client S3, string Bucket)> NewBucketAsync(Action<AmazonS3Config>? configure = null)
     {
@@ -278,3 +278,9 @@ public sealed class ObjectTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.Forbidden, tampered.StatusCode);
     }
 }
+
+/// <summary>The tests above against the in-memory store.</summary>
+public sealed class MemoryObjectTests(MemoryServerFixture server) : ObjectTests(server), IClassFixture<MemoryServerFixture>;
+
+/// <summary>The tests above against the persistent engine.</summary>
+public sealed class EngineObjectTests(EngineServerFixture server) : ObjectTests(server), IClassFixture<EngineServerFixture>;

@@ -6,8 +6,9 @@ using FastS3.Server;
 
 namespace FastS3.Tests;
 
-/// <summary>A real FastS3 server on an ephemeral loopback port, shared by a test class.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+/// <summary>A real FastS3 server on an ephemeral loopback port, shared by a test class. The
+/// concrete fixtures choose the storage backend, so every integration test runs against both.</summary>
+public abstract class ServerFixture : IAsyncLifetime
 {
     public const string AccessKey = "testkey";
     public const string SecretKey = "testsecret0123456789";
@@ -18,14 +19,16 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public Uri ServiceUrl => Host.ServiceUrl;
 
-    public Task InitializeAsync()
+    protected abstract ServerConfig Configure(ServerConfig config);
+
+    public virtual Task InitializeAsync()
     {
-        var config = new ServerConfig { ListenAddress = new IPEndPoint(IPAddress.Loopback, 0), AuthFile = null };
+        var config = Configure(new ServerConfig { ListenAddress = new IPEndPoint(IPAddress.Loopback, 0), AuthFile = null });
         _host = FastS3Host.Start(config, new CredentialStore([new Credential(AccessKey, SecretKey), new Credential("otheruser", "othersecret")]));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_host is not null)
         {

@@ -16,7 +16,7 @@ namespace FastS3.Tests;
 /// produced exactly: a tampered aws-chunked chunk, a wrong payload hash, a wrong checksum. Each
 /// must be refused with its named error and leave no object behind.
 /// </summary>
-public sealed class SignedUploadTests(ServerFixture server) : IClassFixture<ServerFixture>
+public abstract class SignedUploadTests(ServerFixture server)
 {
     private const int MiB = 1024 * 1024;
     private static readonly string EmptySha = Convert.ToHexStringLower(SHA256.HashData([]));
@@ -236,3 +236,9 @@ public sealed class SignedUploadTests(ServerFixture server) : IClassFixture<Serv
         throw new TimeoutException("No complete response within 60 s.");
     }
 }
+
+/// <summary>The tests above against the in-memory store.</summary>
+public sealed class MemorySignedUploadTests(MemoryServerFixture server) : SignedUploadTests(server), IClassFixture<MemoryServerFixture>;
+
+/// <summary>The tests above against the persistent engine.</summary>
+public sealed class EngineSignedUploadTests(EngineServerFixture server) : SignedUploadTests(server), IClassFixture<EngineServerFixture>;

@@ -1,6 +1,7 @@
 using System.Net;
 using FastS3.Auth;
 using FastS3.Auth.Credentials;
+using FastS3.Engine;
 using FastS3.Http;
 using FastS3.S3;
 using FastS3.Storage;
@@ -44,7 +45,7 @@ public sealed class FastS3Host : IAsyncDisposable
         }
 
         credentials ??= LoadCredentials(config);
-        store ??= new MemoryObjectStore();
+        store ??= OpenStore(config, loggerFactory.CreateLogger("FastS3.Engine"));
         var authOptions = new S3AuthOptions
         {
             Region = config.Region,
@@ -68,6 +69,21 @@ public sealed class FastS3Host : IAsyncDisposable
 
     /// <summary>Stops accepting and waits (bounded) for in-flight requests.</summary>
     public Task StopAsync() => _server.StopAsync();
+
+    private static IObjectStore OpenStore(ServerConfig config, ILogger logger)
+    {
+        if (config.StorageBackend == "memory")
+        {
+            return new MemoryObjectStore();
+        }
+
+        Directory.CreateDirectory(config.StorageRoot);
+        return EngineObjectStore.Open(config.StorageRoot, new EngineOptions
+        {
+            Log = message => logger.LogInformation("{Message}", message),
+            RecoveryProgress = p => logger.LogInformation("Recovery: {Progress}", p),
+        });
+    }
 
     private static CredentialStore LoadCredentials(ServerConfig config)
     {

@@ -20,7 +20,7 @@ public sealed record ServerConfig
     /// against the config file's folder.</summary>
     public string? AuthFile { get; init; } = "creds.txt";
 
-    public string StorageBackend { get; init; } = "memory";
+    public string StorageBackend { get; init; } = "engine";
 
     public string StorageRoot { get; init; } = "./data";
 
@@ -164,11 +164,12 @@ public sealed record ServerConfig
         _ => throw new ConfigException($"key '{key}': '{value}' is not one of http, grpc"),
     };
 
+    /// <summary>"file" is accepted as the older name of the persistent backend.</summary>
     public static string ParseBackend(string value, string key) => value switch
     {
-        "memory" => value,
-        "engine" or "file" => throw new ConfigException($"key '{key}': the persistent backend '{value}' is not available in this build yet; use 'memory'"),
-        _ => throw new ConfigException($"key '{key}': '{value}' is not one of memory, engine, file"),
+        "memory" or "engine" => value,
+        "file" => "engine",
+        _ => throw new ConfigException($"key '{key}': '{value}' is not one of engine, memory (or file, the older name of engine)"),
     };
 
     private static string String(object value, string key) =>

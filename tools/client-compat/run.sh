@@ -41,7 +41,9 @@ key2=cc-user-two secret2="cc-secret-two-$RANDOM$RANDOM"
 printf '# client-compat throw-away users\n%s:%s\n%s:%s\n' "$key1" "$secret1" "$key2" "$secret2" >"$work/creds.txt"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-dotnet src/FastS3.Server/bin/Release/net10.0/fasts3.dll -l "127.0.0.1:$port" -a "$work/creds.txt" \
+# The default (persistent engine) backend, in the throw-away folder.
+printf 'auth_file = "%s"\nstorage_backend = "engine"\nstorage_root = "%s"\n' "$work/creds.txt" "$work/data" >"$work/config.toml"
+dotnet src/FastS3.Server/bin/Release/net10.0/fasts3.dll -c "$work/config.toml" -l "127.0.0.1:$port" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 up=""
