@@ -88,6 +88,23 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task Os_durability_recovers_by_replay_and_never_checkpoints_ahead_of_the_log()
+    {
+        using var directory = new TempDirectory();
+        var options = new EngineOptions { SegmentSizeBytes = SmallSegmentBytes, Durability = Wal.Durability.Os, CheckpointInterval = TimeSpan.FromMilliseconds(1) };
+        await using (var store = EngineObjectStore.Open(directory.Path, options))
+        {
+            await CreateBucketAsync(store, "b");
+            await PutAsync(store, "b", "k", Body(1, 70_000));
+            Assert.False(store.Checkpoint());
+        }
+
+        await using var reopened = EngineObjectStore.Open(directory.Path, options);
+        Assert.Equal(0UL, reopened.Recovery.CheckpointAppliedLsn);
+        Assert.Equal(Body(1, 70_000), await GetBytesAsync(reopened, "b", "k"));
+    }
+
+    [Fact]
     public async Task Checkpoints_are_written_periodically()
     {
         var disk = new SimulatedDisk();

@@ -62,6 +62,15 @@ public sealed partial class EngineObjectStore
                 return false;
             }
 
+            if (_options.Durability != Wal.Durability.Fsync)
+            {
+                // With Durability.Os the visible state may hold commits still only in the page cache;
+                // a checkpoint fsynced ahead of them would, after a power cut, name extents the log
+                // lost and make new appends reuse LSNs below its redo point. Until the WAL can force
+                // a flush on demand, Os mode recovers by replaying the whole log.
+                return false;
+            }
+
             var state = Volatile.Read(ref _visibleState);
             Debug.Assert(state.AppliedLsn <= _wal.DurableLsn, "the visible state holds durable commits only");
             if (!force && state.AppliedLsn == _checkpointedLsn)

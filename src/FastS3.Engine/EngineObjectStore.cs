@@ -159,7 +159,8 @@ public sealed partial class EngineObjectStore : IObjectStore
     /// <summary>
     /// Writes a checkpoint of the visible index now (it is also written every
     /// <see cref="EngineOptions.CheckpointInterval"/> and on dispose). False when nothing changed
-    /// since the last one.
+    /// since the last one, or with <see cref="Durability.Os"/> (a checkpoint could get ahead of
+    /// what the disk holds of the log; that mode recovers by full replay).
     /// </summary>
     public bool Checkpoint() => WriteCheckpoint();
 

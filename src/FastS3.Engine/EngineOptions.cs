@@ -12,7 +12,10 @@ public sealed class EngineOptions
     /// <summary>WAL segment file size (64 MiB default; a multiple of 4 KiB in [64 KiB, 1 GiB]).</summary>
     public int SegmentSizeBytes { get; init; } = WalOptions.DefaultSegmentSizeBytes;
 
-    /// <summary>Fsync (default): a write is acknowledged after fdatasync/msync covers it. Os: after the copy into the page cache.</summary>
+    /// <summary>
+    /// Fsync (default): a write is acknowledged after fdatasync/msync covers it. Os: after the copy
+    /// into the page cache; checkpoints are then not written (see <see cref="EngineObjectStore.Checkpoint"/>).
+    /// </summary>
     public Durability Durability { get; init; } = Durability.Fsync;
 
     /// <summary>How the WAL flushes its mapped segments (file device only).</summary>
