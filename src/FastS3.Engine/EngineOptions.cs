@@ -51,5 +51,8 @@ public sealed class EngineOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ChunkSizeBytes, 4096);
+
+        // One day: an interval longer than that bounds nothing, and the wait takes int milliseconds.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CheckpointInterval, TimeSpan.FromDays(1));
     }
 }
