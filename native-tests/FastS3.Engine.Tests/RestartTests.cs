@@ -141,6 +141,8 @@ public sealed class RestartTests
         Assert.Equal(61, done.RecordsScanned);
         Assert.Equal(100, done.Percent);
         Assert.Contains(reports, r => r.Phase == "wal");
+        Assert.StartsWith("done: 61 records, ", done.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(100%)", done.ToString(), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("61 records", StringComparison.Ordinal));
     }
 

@@ -13,4 +13,9 @@ public readonly record struct EngineRecoveryProgress(string Phase, long RecordsS
 
     /// <summary>Scan rate in bytes per second.</summary>
     public double BytesPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : BytesScanned / Elapsed.TotalSeconds;
+
+    /// <summary>One log line: "replay: 16384 records, 512.0 of 2048.0 MiB (25%), 830 MiB/s, 0.6 s".</summary>
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{Phase}: {RecordsScanned} records, {BytesScanned / 1048576.0:F1} of {TotalBytes / 1048576.0:F1} MiB ({Percent:F0}%), {BytesPerSecond / 1048576.0:F0} MiB/s, {Elapsed.TotalSeconds:F1} s");
 }
