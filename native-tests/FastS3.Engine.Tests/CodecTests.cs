@@ -21,8 +21,9 @@ public sealed class CodecTests
         var decoder = new BinaryDecoder(encoder.Written);
         var decoded = decoder.ReadObjectInfo();
         decoder.ExpectEnd();
-        Assert.Equal(info with { UserMetadata = [] }, decoded with { UserMetadata = [] });
+        Assert.Equal(info with { UserMetadata = [], PartSizes = [] }, decoded with { UserMetadata = [], PartSizes = [] });
         Assert.Equal(info.UserMetadata, decoded.UserMetadata);
+        Assert.Equal(info.PartSizes, decoded.PartSizes);
         Assert.Equal(info.LastModified.Offset, decoded.LastModified.Offset);
     }
 
@@ -125,6 +126,7 @@ public sealed class CodecTests
             UserMetadata = [.. Enumerable.Range(0, random.Next(0, 4)).Select(_ => new KeyValuePair<string, string>(Text(), Text()))],
             Checksum = random.Next(2) == 0 ? null : new ObjectChecksum(Text(), Text(), random.Next(2) == 0),
             PartsCount = random.Next(),
+            PartSizes = [.. Enumerable.Range(0, random.Next(0, 5)).Select(_ => random.NextInt64(0, 5L << 30))],
             StorageClass = Text(),
         };
     }

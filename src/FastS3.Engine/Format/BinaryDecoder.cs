@@ -103,6 +103,12 @@ internal ref struct BinaryDecoder
 
         var checksum = ReadChecksum();
         var partsCount = ReadInt32();
+        var partSizes = new long[ReadCount(minBytesEach: 8)];
+        for (var i = 0; i < partSizes.Length; i++)
+        {
+            partSizes[i] = ReadInt64();
+        }
+
         var storageClass = ReadString();
         return new ObjectInfo
         {
@@ -119,6 +125,7 @@ internal ref struct BinaryDecoder
             UserMetadata = metadata,
             Checksum = checksum,
             PartsCount = partsCount,
+            PartSizes = partSizes,
             StorageClass = storageClass,
         };
     }

@@ -109,6 +109,12 @@ internal sealed class BinaryEncoder
 
         WriteChecksum(info.Checksum);
         WriteInt32(info.PartsCount);
+        WriteInt32(info.PartSizes.Count);
+        for (var i = 0; i < info.PartSizes.Count; i++)
+        {
+            WriteInt64(info.PartSizes[i]);
+        }
+
         WriteString(info.StorageClass);
     }
 
