@@ -169,29 +169,4 @@ public sealed partial class EngineObjectStore
             Exit();
         }
     }
-
-    /// <summary>S3 conditional writes: If-None-Match: * fails when the key exists (412); If-Match
-    /// fails when it does not (404 NoSuchKey) or its ETag differs (412). Same rules as the memory store.</summary>
-    internal static S3ErrorCode CheckCondition(ObjectInfo? current, WriteCondition condition)
-    {
-        if (condition.IfNoneMatchAny && current is not null)
-        {
-            return S3ErrorCode.PreconditionFailed;
-        }
-
-        if (condition.IfMatchETag is not null)
-        {
-            if (current is null)
-            {
-                return S3ErrorCode.NoSuchKey;
-            }
-
-            if (!ETags.Match(condition.IfMatchETag, current.ETag))
-            {
-                return S3ErrorCode.PreconditionFailed;
-            }
-        }
-
-        return S3ErrorCode.None;
-    }
 }

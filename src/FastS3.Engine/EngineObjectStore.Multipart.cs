@@ -78,7 +78,7 @@ public sealed partial class EngineObjectStore
                 length += BodyChunker.Sum(stored.Extents);
             }
 
-            var check = CheckCondition(b!.TryGetObject(key, out var current) ? current.Info : null, condition);
+            var check = condition.Evaluate(b!.TryGetObject(key, out var current) ? current.Info : null);
             if (check != S3ErrorCode.None)
             {
                 return Plan.Fail(check);

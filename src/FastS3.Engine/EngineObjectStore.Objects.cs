@@ -68,7 +68,7 @@ public sealed partial class EngineObjectStore
                 return Plan.Fail(S3ErrorCode.NoSuchBucket); // deleted (and maybe re-created) while the body streamed
             }
 
-            var check = CheckCondition(b.TryGetObject(key, out var current) ? current.Info : null, condition);
+            var check = condition.Evaluate(b.TryGetObject(key, out var current) ? current.Info : null);
             return check != S3ErrorCode.None ? Plan.Fail(check) : Plan.Log(new PutObjectMutation(bucket, key, info, extents));
         });
         return FinishAsync(appended, info);

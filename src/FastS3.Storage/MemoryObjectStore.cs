@@ -142,7 +142,7 @@ public sealed partial class MemoryObjectStore : IObjectStore
             }
 
             b.Objects.TryGetValue(key, out var current);
-            var check = CheckCondition(current?.Info, condition);
+            var check = condition.Evaluate(current?.Info);
             if (check != S3ErrorCode.None)
             {
                 return StoreResult<ObjectInfo>.Fail(check);
@@ -152,31 +152,6 @@ public sealed partial class MemoryObjectStore : IObjectStore
             b.Keys.Add(key);
             return info;
         }
-    }
-
-    /// <summary>S3 conditional writes: If-None-Match: * fails when the key exists (412); If-Match
-    /// fails when it does not (404 NoSuchKey) or its ETag differs (412).</summary>
-    internal static S3ErrorCode CheckCondition(ObjectInfo? current, WriteCondition condition)
-    {
-        if (condition.IfNoneMatchAny && current is not null)
-        {
-            return S3ErrorCode.PreconditionFailed;
-        }
-
-        if (condition.IfMatchETag is not null)
-        {
-            if (current is null)
-            {
-                return S3ErrorCode.NoSuchKey;
-            }
-
-            if (!ETags.Match(condition.IfMatchETag, current.ETag))
-            {
-                return S3ErrorCode.PreconditionFailed;
-            }
-        }
-
-        return S3ErrorCode.None;
     }
 
     private sealed class MemoryBucket(BucketInfo info)
