@@ -61,7 +61,7 @@ public sealed class ErasureLayout
             }
         }
 
-        var full = dataDirectories.Select(Path.GetFullPath).ToArray();
+        var full = dataDirectories.Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).ToArray();
         if (full.Distinct(StringComparer.Ordinal).Count() != full.Length)
         {
             throw new ArgumentException("data_dirs lists the same directory twice; two shards of one segment would share a file name.", nameof(dataDirectories));
