@@ -13,12 +13,13 @@ public sealed partial class ErasureSegmentStore
     private readonly int[] _directoryAvailable;
     private readonly SegmentShardWriter _writer;
 
-    private ErasureSegmentStore(ErasureLayout layout, int[] directoryAvailable)
+    private ErasureSegmentStore(ErasureLayout layout, int[] directoryAvailable, IShardFileIo io)
     {
+        Io = io;
         Layout = layout;
         Codec = new ReedSolomon(layout.DataShards, layout.ParityShards);
         _directoryAvailable = directoryAvailable;
-        _writer = new SegmentShardWriter(layout, Codec);
+        _writer = new SegmentShardWriter(layout, Codec, io);
     }
 
     /// <summary>The layout this store was opened with.</summary>
@@ -36,11 +37,16 @@ public sealed partial class ErasureSegmentStore
 
     internal ReedSolomon Codec { get; }
 
+    internal IShardFileIo Io { get; }
+
     /// <summary>
     /// Opens the store. A directory that is missing or cannot be listed marks the store degraded
     /// (a lost drive) unless <paramref name="createMissingDirectories"/> (first start) creates it.
     /// </summary>
-    public static ErasureSegmentStore Open(ErasureLayout layout, bool createMissingDirectories = false)
+    public static ErasureSegmentStore Open(ErasureLayout layout, bool createMissingDirectories = false) =>
+        Open(layout, createMissingDirectories, FileShardIo.Instance);
+
+    internal static ErasureSegmentStore Open(ErasureLayout layout, bool createMissingDirectories, IShardFileIo io)
     {
         var available = new int[layout.DataDirectories.Count];
         for (var i = 0; i < available.Length; i++)
@@ -48,7 +54,7 @@ public sealed partial class ErasureSegmentStore
             available[i] = Probe(layout.DataDirectories[i], createMissingDirectories) ? 1 : 0;
         }
 
-        return new ErasureSegmentStore(layout, available);
+        return new ErasureSegmentStore(layout, available, io);
     }
 
     /// <summary>Encodes and durably writes every shard of <paramref name="segment"/>; the result says whether all are durable.</summary>

@@ -100,7 +100,7 @@ public sealed class Healer
         damaged.CopyIndexesTo(which);
         var memories = shardBytes.Select(s => (ReadOnlyMemory<byte>)s).ToArray();
         Debug.Assert(layout.ParityShards == 0 || geometry.ShardLengthBytes == 0 || _store.Codec.Verify(memories), "rebuilt shards agree with parity");
-        var write = ShardFileWriter.WriteAll(layout, segmentId, geometry.SegmentLengthBytes, geometry.ShardLengthBytes, memories, which);
+        var write = ShardFileWriter.WriteAll(_store.Io, layout, segmentId, geometry.SegmentLengthBytes, geometry.ShardLengthBytes, memories, which);
         return write.IsSuccess
             ? new SegmentHealResult(SegmentHealStatus.Healed, which.Length, (long)which.Length * geometry.ShardLengthBytes, null)
             : new SegmentHealResult(SegmentHealStatus.IoError, 0, 0, write.Error);

@@ -12,9 +12,15 @@ public sealed class SegmentShardWriter
 {
     private readonly ErasureLayout _layout;
     private readonly ReedSolomon _codec;
+    private readonly IShardFileIo _io;
 
     /// <summary>A writer for <paramref name="layout"/> using <paramref name="codec"/> (same k and m).</summary>
     public SegmentShardWriter(ErasureLayout layout, ReedSolomon codec)
+        : this(layout, codec, FileShardIo.Instance)
+    {
+    }
+
+    internal SegmentShardWriter(ErasureLayout layout, ReedSolomon codec, IShardFileIo io)
     {
         if (codec.DataShards != layout.DataShards || codec.ParityShards != layout.ParityShards)
         {
@@ -23,6 +29,7 @@ public sealed class SegmentShardWriter
 
         _layout = layout;
         _codec = codec;
+        _io = io;
     }
 
     /// <summary>Encodes and writes <paramref name="segment"/>; returns once every shard is durable, or the error.</summary>
@@ -58,7 +65,7 @@ public sealed class SegmentShardWriter
 
             _codec.Encode(dataViews, parityViews);
             Debug.Assert(_layout.ParityShards == 0 || shardLength == 0 || _codec.Verify(shards), "parity matches data");
-            return ShardFileWriter.WriteAll(_layout, segmentId, segment.Length, shardLength, shards, Enumerable.Range(0, total).ToArray());
+            return ShardFileWriter.WriteAll(_io, _layout, segmentId, segment.Length, shardLength, shards, Enumerable.Range(0, total).ToArray());
         }
         finally
         {

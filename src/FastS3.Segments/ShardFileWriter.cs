@@ -32,7 +32,7 @@ internal static class ShardFileWriter
 
     /// <summary>Writes <paramref name="shards"/>[i] for every i in <paramref name="which"/>; all or (visibly) nothing before the renames.</summary>
     public static SegmentWriteResult WriteAll(
-        ErasureLayout layout, ulong segmentId, long segmentLengthBytes, int shardLengthBytes, ReadOnlyMemory<byte>[] shards, IReadOnlyList<int> which)
+        IShardFileIo io, ErasureLayout layout, ulong segmentId, long segmentLengthBytes, int shardLengthBytes, ReadOnlyMemory<byte>[] shards, IReadOnlyList<int> which)
     {
         var staged = new List<(string Temp, string Final)>(which.Count);
         try
@@ -44,7 +44,7 @@ internal static class ShardFileWriter
                 var header = HeaderFor(layout, segmentId, shard, segmentLengthBytes, shardLengthBytes);
                 var temp = final + ShardFileName.TempSuffix;
                 staged.Add((temp, final));
-                WriteTemp(temp, header, shards[shard].Span);
+                WriteTemp(io, temp, header, shards[shard].Span);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -57,12 +57,12 @@ internal static class ShardFileWriter
         {
             foreach (var (temp, final) in staged)
             {
-                File.Move(temp, final, overwrite: true);
+                io.Publish(temp, final);
             }
 
             foreach (var directory in staged.Select(s => Path.GetDirectoryName(s.Final)!).Distinct(StringComparer.Ordinal))
             {
-                DirectorySync.Fsync(directory);
+                io.SyncDirectory(directory);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -74,7 +74,7 @@ internal static class ShardFileWriter
         return new SegmentWriteResult(SegmentWriteStatus.Written, null, shardLengthBytes);
     }
 
-    private static void WriteTemp(string tempPath, in ShardFileHeader header, ReadOnlySpan<byte> data)
+    private static void WriteTemp(IShardFileIo io, string tempPath, in ShardFileHeader header, ReadOnlySpan<byte> data)
     {
         var prefix = new byte[header.DataOffsetBytes];
         header.Write(prefix);
@@ -85,11 +85,7 @@ internal static class ShardFileWriter
             BinaryPrimitives.WriteUInt32LittleEndian(table[(block * 4)..], crc);
         }
 
-        // FileMode.Create: a temp left by a crash mid-write is simply overwritten.
-        using var stream = new FileStream(tempPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-        stream.Write(prefix);
-        stream.Write(data);
-        stream.Flush(flushToDisk: true);
+        io.WriteAndSync(tempPath, prefix, data);
     }
 
     private static void DeleteTemps(List<(string Temp, string Final)> staged)
