@@ -46,8 +46,12 @@ public sealed partial class ErasureSegmentStore
                 var take = Math.Min(destination.Length - done, blockLength - inBlock);
                 Debug.Assert(shard < Layout.DataShards && take > 0, "a range inside the segment maps onto data shards");
 
-                var own = scratch.AsSpan(shard * blockSize, blockLength);
-                if (!shards.TryReadBlock(shard, block, own))
+                // A whole block is read straight into the caller's buffer (one copy fewer for
+                // 64 KiB-aligned reads); a partial block goes through scratch, CRC-checked whole.
+                var direct = inBlock == 0 && take == blockLength;
+                var scratchBlock = scratch.AsSpan(shard * blockSize, blockLength);
+                var target = direct ? destination.Slice(done, take) : scratchBlock;
+                if (!shards.TryReadBlock(shard, block, target))
                 {
                     if (!RebuildDataBlock(shards, scratch, blockSize, blockLength, block, shard))
                     {
@@ -55,9 +59,17 @@ public sealed partial class ErasureSegmentStore
                     }
 
                     rebuilt++;
+                    if (direct)
+                    {
+                        scratchBlock.CopyTo(target);
+                    }
                 }
 
-                own.Slice(inBlock, take).CopyTo(destination[done..]);
+                if (!direct)
+                {
+                    scratchBlock.Slice(inBlock, take).CopyTo(destination[done..]);
+                }
+
                 done += take;
                 position += take;
             }

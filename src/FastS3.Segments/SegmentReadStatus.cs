@@ -16,8 +16,8 @@ public enum SegmentReadStatus
     OutOfRange,
 
     /// <summary>
-    /// More than m shards of a block the read needs are lost: the bytes cannot be derived, and none
-    /// were written to the destination's affected part. The caller goes to another copy (cold tier).
+    /// More than m shards of a block the read needs are lost: the bytes cannot be derived; the destination
+    /// holds no meaning (never treat it as data). The caller goes to another copy (cold tier).
     /// </summary>
     TooManyShardsLost,
 }
