@@ -59,7 +59,7 @@ public sealed class ChunkSigningContext
             text.Append(EmptySha256Hex);
             text.Append((byte)'\n');
             text.AppendLowerHex(chunkDataSha256);
-            HMACSHA256.HashData(_signingKey, text.Written, signature);
+            ReusableHashes.HmacSha256(_signingKey, text.Written, signature);
         }
         finally
         {
@@ -81,7 +81,7 @@ public sealed class ChunkSigningContext
             text.AppendLowerHex(previousSignature);
             text.Append((byte)'\n');
             text.AppendLowerHex(trailerSha256);
-            HMACSHA256.HashData(_signingKey, text.Written, signature);
+            ReusableHashes.HmacSha256(_signingKey, text.Written, signature);
         }
         finally
         {

@@ -34,7 +34,7 @@ internal static class SigV4Core
             }
 
             Span<byte> creqHash = stackalloc byte[32];
-            SHA256.HashData(creq.Written, creqHash);
+            ReusableHashes.Sha256(creq.Written, creqHash);
             SignStringToSign(amzDate, scope, creqHash, signingKey, signature);
             return true;
         }
@@ -51,7 +51,7 @@ internal static class SigV4Core
         try
         {
             AppendStringToSign(amzDate, scope, canonicalRequestHash, ref sts);
-            HMACSHA256.HashData(signingKey, sts.Written, signature);
+            ReusableHashes.HmacSha256(signingKey, sts.Written, signature);
         }
         finally
         {
@@ -79,7 +79,7 @@ internal static class SigV4Core
             }
 
             Span<byte> creqHash = stackalloc byte[32];
-            SHA256.HashData(creq.Written, creqHash);
+            ReusableHashes.Sha256(creq.Written, creqHash);
             AppendStringToSign(amzDate, scope, creqHash, ref sts);
             return (Encoding.UTF8.GetString(creq.Written), Encoding.UTF8.GetString(sts.Written));
         }
