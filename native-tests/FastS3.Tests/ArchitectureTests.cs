@@ -16,9 +16,10 @@ public sealed class ArchitectureTests
         ["FastS3.Storage"] = ["FastS3.Common"],
         ["FastS3.Erasure"] = ["FastS3.Common"],
         ["FastS3.Wal"] = ["FastS3.Common"],
-        ["FastS3.Engine"] = ["FastS3.Common", "FastS3.Storage", "FastS3.Wal", "FastS3.Erasure"],
+        ["FastS3.Engine"] = ["FastS3.Common", "FastS3.Storage", "FastS3.Wal", "FastS3.Erasure", "FastS3.Segments"],
+        ["FastS3.Segments"] = ["FastS3.Common", "FastS3.Wal", "FastS3.Erasure"],
         ["FastS3.S3"] = ["FastS3.Common", "FastS3.Http", "FastS3.Auth", "FastS3.Storage"],
-        ["fasts3"] = ["FastS3.Common", "FastS3.Http", "FastS3.Auth", "FastS3.Storage", "FastS3.S3", "FastS3.Engine", "FastS3.Wal", "FastS3.Erasure"],
+        ["fasts3"] = ["FastS3.Common", "FastS3.Http", "FastS3.Auth", "FastS3.Storage", "FastS3.S3", "FastS3.Engine", "FastS3.Wal", "FastS3.Erasure", "FastS3.Segments"],
     };
 
     public static TheoryData<string> Assemblies() =>
@@ -29,6 +30,7 @@ public sealed class ArchitectureTests
         typeof(FastS3.Storage.IObjectStore).Assembly.GetName().Name!,
         typeof(FastS3.Erasure.ReedSolomon).Assembly.GetName().Name!,
         typeof(FastS3.Wal.WriteAheadLog).Assembly.GetName().Name!,
+        typeof(FastS3.Segments.ErasureSegmentStore).Assembly.GetName().Name!,
         typeof(FastS3.S3.S3Application).Assembly.GetName().Name!,
         typeof(FastS3.Server.FastS3Host).Assembly.GetName().Name!,
     ];
