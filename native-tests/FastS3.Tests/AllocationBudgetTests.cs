@@ -18,6 +18,7 @@ public sealed class AllocationBudgetTests
     {
         { "SmallGet", "GET /budget/obj HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" },
         { "SmallHead", "HEAD /budget/obj HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" },
+        { "SmallGetWithQuery", "GET /budget/obj?response-cache-control=no-cache&x-id=GetObject HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" },
     };
 
     [Theory]

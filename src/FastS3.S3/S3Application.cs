@@ -158,7 +158,7 @@ public sealed partial class S3Application : IHttpApplication
 
         r.Bucket = bucket;
         r.Key = key;
-        r.Query = QueryString.Parse(head.Query);
+        r.Query = r.ParseQuery(head.Query);
         var target = bucket is null ? RouteTarget.Service : key is null ? RouteTarget.Bucket : RouteTarget.Object;
         var sub = ClassifySubResource(r);
         var copy = head.IndexOf("x-amz-copy-source"u8) >= 0;

@@ -15,6 +15,8 @@ public sealed class S3Request
     private byte[] _lastKeyRaw = [];
     private string? _lastKey;
     private int _lastKeyBytes;
+    private byte[] _lastQueryRaw = [];
+    private QueryString? _lastQuery;
 
     /// <summary>One per connection (kept in <see cref="HttpContext.Features"/>), reset per request,
     /// so a request on a warm connection allocates no routing state.</summary>
@@ -98,6 +100,26 @@ public sealed class S3Request
         _lastBucketRaw = raw.ToArray();
         _lastBucket = bucket;
         return true;
+    }
+
+    /// <summary>Parses the query, reusing the previous request's result for the same bytes (a client
+    /// repeating one presigned URL sends the same query every time). A parsed query is never mutated.</summary>
+    internal QueryString ParseQuery(ReadOnlySpan<byte> raw)
+    {
+        if (raw.IsEmpty)
+        {
+            return QueryString.Empty;
+        }
+
+        if (_lastQuery is not null && raw.SequenceEqual(_lastQueryRaw))
+        {
+            return _lastQuery;
+        }
+
+        var parsed = QueryString.Parse(raw);
+        _lastQueryRaw = raw.ToArray();
+        _lastQuery = parsed;
+        return parsed;
     }
 
     /// <summary>Decodes the key, reusing the previous request's string for the same bytes.</summary>
