@@ -1,3 +1,4 @@
+using FastS3.Common.IO;
 namespace FastS3.Segments;
 
 /// <summary>The real file system.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastS3.Common.IO;
 using FastS3.Erasure;
 
 namespace FastS3.Segments;

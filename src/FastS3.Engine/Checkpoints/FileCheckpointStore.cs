@@ -1,3 +1,4 @@
+using FastS3.Common.IO;
 namespace FastS3.Engine.Checkpoints;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FastS3.Common.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastS3.Wal.Device;
@@ -166,7 +167,7 @@ public sealed class FileWalDevice : IWalDevice
         try
         {
             File.Move(sourcePath, finalPath, overwrite: false);
-            NativeMethods.FsyncDirectory(_directory);
+            DirectorySync.Fsync(_directory);
             return new MmapSegmentFile(segmentId, handle, sizeBytes, _flushMethod);
         }
         catch
@@ -214,7 +215,7 @@ public sealed class FileWalDevice : IWalDevice
             }
         }
 
-        NativeMethods.FsyncDirectory(_directory);
+        DirectorySync.Fsync(_directory);
     }
 
     /// <inheritdoc />
@@ -236,7 +237,7 @@ public sealed class FileWalDevice : IWalDevice
         }
 
         File.Move(temp, path, overwrite: true);
-        NativeMethods.FsyncDirectory(_directory);
+        DirectorySync.Fsync(_directory);
     }
 
     /// <inheritdoc />

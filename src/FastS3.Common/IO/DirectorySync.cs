@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace FastS3.Segments;
+namespace FastS3.Common.IO;
 
-/// <summary>fsync of a directory, so a rename in it survives a power cut (POSIX leaves that to the directory's own fsync).</summary>
-internal static partial class DirectorySync
+/// <summary>fsync of a directory, so a rename or create in it survives a power cut (POSIX leaves that
+/// to the directory's own fsync). The last step of every durable file replace: WAL metadata,
+/// engine checkpoints, erasure shards.</summary>
+public static partial class DirectorySync
 {
     private const int ORdOnly = 0;
     private const int ODirectoryLinux = 0x10000;
