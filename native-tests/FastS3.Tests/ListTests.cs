@@ -84,9 +84,14 @@ public abstract class ListTests(ServerFixture server)
         var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 5000 });
         Assert.Equal(1000, page.MaxKeys);
 
+        // A max-keys that is not a number: the SDK never sends one, so sign the URL here.
+        var signer = new FastS3.Auth.SigV4.SigV4Signer(ServerFixture.AccessKey, ServerFixture.SecretKey);
+        var host = server.Host.Endpoint.ToString();
+        var query = signer.Presign("GET", "/" + bucket, "list-type=2&max-keys=lots", host, DateTimeOffset.UtcNow, 300);
         using var http = new HttpClient();
-        var presigned = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = bucket, Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP });
-        Assert.NotNull(presigned);
+        var bad = await http.GetAsync($"http://{host}/{bucket}?{query}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("<Code>InvalidArgument</Code>", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

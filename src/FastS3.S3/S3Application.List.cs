@@ -18,7 +18,7 @@ public sealed partial class S3Application
         var q = r.Query;
         var prefix = q.Get("prefix") ?? string.Empty;
         var delimiter = q.Get("delimiter");
-        var maxKeys = ParseMaxKeys(q.Get("max-keys"));
+        var maxKeys = ParsePageSize(q.Get("max-keys"), "max-keys");
         var encoding = q.Get("encoding-type");
         if (encoding is not null && encoding != "url")
         {
@@ -132,19 +132,23 @@ public sealed partial class S3Application
         return ValueTask.CompletedTask;
     }
 
-    private static int ParseMaxKeys(string? value)
+    /// <summary>A page size (max-keys, max-parts, max-uploads): default and cap 1000, as S3.</summary>
+    private static int ParsePageSize(string? value, string name) => Math.Min(ParseNonNegative(value, MaxListKeys, name), MaxListKeys);
+
+    /// <summary>A non-negative integer query parameter; anything else is InvalidArgument naming it.</summary>
+    private static int ParseNonNegative(string? value, int fallback, string name)
     {
         if (value is null)
         {
-            return MaxListKeys;
+            return fallback;
         }
 
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
-            throw new S3Exception(S3ErrorCode.InvalidArgument, "Provided max-keys not an integer or within integer range");
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Provided {name} not an integer or within integer range");
         }
 
-        return Math.Min(n, MaxListKeys);
+        return n;
     }
 
     /// <summary>Continuation tokens are opaque to clients: base64url of the last key returned.</summary>

@@ -166,8 +166,8 @@ public sealed partial class S3Application
     private ValueTask ListParts(S3Request r)
     {
         var uploadId = r.Query.Get("uploadId")!;
-        var maxParts = ParseBoundedInt(r.Query.Get("max-parts"), MaxListKeys, "max-parts");
-        var marker = ParseBoundedInt(r.Query.Get("part-number-marker"), 0, "part-number-marker");
+        var maxParts = ParsePageSize(r.Query.Get("max-parts"), "max-parts");
+        var marker = ParseNonNegative(r.Query.Get("part-number-marker"), 0, "part-number-marker");
         var parts = _store.ListParts(r.Bucket!, r.Key!, uploadId);
         Check(parts);
         var after = parts.Value!.Where(p => p.PartNumber > marker).ToList();
@@ -212,7 +212,7 @@ public sealed partial class S3Application
         var prefix = q.Get("prefix") ?? string.Empty;
         var keyMarker = q.Get("key-marker") ?? string.Empty;
         var uploadIdMarker = q.Get("upload-id-marker") ?? string.Empty;
-        var maxUploads = ParseBoundedInt(q.Get("max-uploads"), MaxListKeys, "max-uploads");
+        var maxUploads = ParsePageSize(q.Get("max-uploads"), "max-uploads");
         var all = _store.ListMultipartUploads(r.Bucket!, prefix);
         Check(all);
 
@@ -302,21 +302,6 @@ public sealed partial class S3Application
         return upload.FullObjectChecksum
             ? new ObjectChecksum(name, CompositeChecksum.CombineFullObject(algorithm, crcs), IsComposite: false)
             : new ObjectChecksum(name, CompositeChecksum.Compute(algorithm, [.. crcs.Select(c => c.Crc)]), IsComposite: true);
-    }
-
-    private static int ParseBoundedInt(string? value, int fallback, string name)
-    {
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-        {
-            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Provided {name} not an integer or within integer range");
-        }
-
-        return Math.Min(n, Math.Max(fallback, MaxListKeys));
     }
 
     private static List<CompletedPart> ParseCompleteRequest(ReadOnlyMemory<byte> body)
