@@ -24,6 +24,13 @@ public sealed class CrashTests
     [Fact]
     public Task Torn_crash_images_keep_every_acknowledged_write_with_checkpoints_running() => RunAsync(seed: 12, tear: true, writers: 4, opsPerWriter: 25, checkpointEveryMs: 5);
 
+    /// <summary>The compactor copies, commits relocations, checkpoints and releases segments while writers run and images are taken.</summary>
+    [Theory]
+    [InlineData(13, false)]
+    [InlineData(14, true)]
+    public Task Crash_images_keep_every_acknowledged_write_while_compaction_runs(int seed, bool tear) =>
+        RunAsync(seed, tear, writers: 4, opsPerWriter: 30, checkpointEveryMs: 7, compactEveryMs: 3);
+
     [Property(MaxTest = 5)]
     public void Random_crash_workloads(int seed)
     {
@@ -42,7 +49,7 @@ public sealed class CrashTests
         }
     }
 
-    private static async Task RunAsync(int seed, bool tear, int writers, int opsPerWriter, int checkpointEveryMs)
+    private static async Task RunAsync(int seed, bool tear, int writers, int opsPerWriter, int checkpointEveryMs, int compactEveryMs = 0)
     {
         var disk = new SimulatedDisk();
         var options = new EngineOptions
@@ -50,7 +57,10 @@ public sealed class CrashTests
             SegmentSizeBytes = SmallSegmentBytes,
             ChunkSizeBytes = 8 << 10,
             CheckpointInterval = checkpointEveryMs == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(checkpointEveryMs),
+            CompactionInterval = compactEveryMs == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(compactEveryMs),
+            CompactionLiveFraction = 0.9, // aggressive: most passes find work
         };
+        EngineObjectStore? running = null;
 
         // Each writer's script: the model of its keys after each operation.
         var scripts = Enumerable.Range(0, writers).Select(w => Script(new Random(HashCode.Combine(seed, w)), w, opsPerWriter)).ToArray();
@@ -62,6 +72,7 @@ public sealed class CrashTests
 
         await using (var store = disk.Open(options))
         {
+            running = store;
             await CreateBucketAsync(store, "b");
             disk.Device.AfterFlush = _ =>
             {
@@ -98,6 +109,11 @@ public sealed class CrashTests
         }
 
         Assert.NotEmpty(images);
+        if (compactEveryMs > 0)
+        {
+            Assert.True(running!.Compaction.SegmentsReleased > 0, "the compactor released nothing: the test would not cover it");
+        }
+
         images.Enqueue((disk.CrashCopy(), [.. scripts.Select(s => s.Ops.Count)])); // after a clean close too
         foreach (var (image, ackedAtImage) in images)
         {

@@ -20,6 +20,7 @@ internal static class EngineTestSupport
         SegmentSizeBytes = segmentBytes,
         Durability = durability,
         CheckpointInterval = checkpointInterval ?? TimeSpan.Zero,
+        CompactionInterval = TimeSpan.Zero, // tests compact explicitly
         RecoveryProgress = progress,
         ChunkSizeBytes = chunkBytes,
     };
@@ -184,9 +185,23 @@ internal sealed class SimulatedDisk
     /// What a power cut now leaves. The checkpoint is copied first: it only ever holds commits
     /// that were durable when it was written, so a log image taken after it covers it.
     /// </summary>
+    /// <remarks>
+    /// The two copies are not one instant: compaction may write a newer checkpoint and then
+    /// release segments the older one needs while the log is copied. A real power cut sees both
+    /// at one instant, so retry until no checkpoint was written during the log copy (a release
+    /// is always preceded by its checkpoint, which the first copy then already holds).
+    /// </remarks>
     public SimulatedDisk CrashCopy(Random? tear = null)
     {
-        var checkpoints = Checkpoints.CrashCopy();
-        return new SimulatedDisk(Device.CrashCopy(tear), checkpoints);
+        while (true)
+        {
+            var writesBefore = Checkpoints.WriteCount;
+            var checkpoints = Checkpoints.CrashCopy();
+            var device = Device.CrashCopy(tear);
+            if (Checkpoints.WriteCount == writesBefore)
+            {
+                return new SimulatedDisk(device, checkpoints);
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ internal sealed class BodyChunker(EngineObjectStore store)
     private readonly ImmutableArray<WalLocation>.Builder _extents = ImmutableArray.CreateBuilder<WalLocation>();
     private byte[]? _buffer;
     private int _filledBytes;
+    private ulong? _pinnedSegmentId;
     private S3ErrorCode _failure;
 
     public long BytesWritten { get; private set; }
@@ -75,7 +76,7 @@ internal sealed class BodyChunker(EngineObjectStore store)
             }
         }
 
-        Release();
+        ReturnBuffer();
         if (_failure != S3ErrorCode.None)
         {
             return _failure;
@@ -87,7 +88,28 @@ internal sealed class BodyChunker(EngineObjectStore store)
         return S3ErrorCode.None;
     }
 
+    /// <summary>Returns the chunk buffer and drops the segment pin (idempotent).</summary>
     public void Release()
+    {
+        ReturnBuffer();
+        Unpin();
+    }
+
+    /// <summary>
+    /// Drops the pin that keeps compaction away from this body's segments: call once the commit
+    /// record is applied to the write state (its extents are then in the index) or the body is
+    /// abandoned.
+    /// </summary>
+    public void Unpin()
+    {
+        if (_pinnedSegmentId is { } pinned)
+        {
+            _pinnedSegmentId = null;
+            store.UnpinSegment(pinned);
+        }
+    }
+
+    private void ReturnBuffer()
     {
         if (_buffer is not null)
         {
@@ -109,6 +131,7 @@ internal sealed class BodyChunker(EngineObjectStore store)
 
     private bool AppendChunk(ReadOnlySpan<byte> chunk)
     {
+        _pinnedSegmentId ??= store.PinActiveSegment();
         var error = store.AppendData(chunk, out var location);
         if (error != S3ErrorCode.None)
         {

@@ -9,25 +9,40 @@ namespace FastS3.Engine;
 
 /// <summary>
 /// An object version's bytes: its extents in the log, read by range straight from the segment
-/// mappings. The extents stay valid while anyone holds this (segments are never reclaimed while
-/// referenced), so a reader keeps its version through overwrites and deletes.
+/// mappings. While a read is in progress it is registered with the store's read grace period, so
+/// compaction cannot release a segment under it. Between <see cref="EngineObjectStore.GetObject"/>
+/// and the first read compaction may have moved the version's extents: a read that finds its
+/// segment released looks the version up again (same metadata instance: the same version, moved)
+/// and continues from the same offset. A version that was overwritten or deleted <em>and</em>
+/// compacted away before its read started fails with <see cref="ObjectVersionGoneException"/>.
 /// </summary>
-internal sealed class EngineContent(EngineObjectStore store, ImmutableArray<WalLocation> extents, long length) : IObjectContent
+internal sealed class EngineContent(EngineObjectStore store, string bucket, string key, ObjectInfo info, ImmutableArray<WalLocation> extents, long length) : IObjectContent
 {
     /// <summary>Copy and flush in 64 KiB steps: the server's pipe pauses writers at 64 KiB, so a large GET streams with back-pressure.</summary>
     private const int StepBytes = 64 * 1024;
+
+    private ImmutableArray<WalLocation> _extents = extents;
 
     public long Length { get; } = length;
 
     public async ValueTask CopyToAsync(PipeWriter destination, long offset, long length, CancellationToken cancellationToken)
     {
         CheckRange(offset, length);
+        using var reading = store.EnterRead();
+        var cursor = new ExtentCursor(_extents, offset);
         var pending = 0;
-        foreach (var piece in Pieces(offset, length))
+        while (length > 0)
         {
-            ObjectDisposedException.ThrowIf(!store.TryReadData(piece, destination.GetSpan(piece.LengthBytes)[..piece.LengthBytes]), store);
+            var piece = cursor.Peek((int)Math.Min(StepBytes, length));
+            if (!ReadPiece(ref cursor, piece, offset, destination.GetSpan(piece.LengthBytes)[..piece.LengthBytes]))
+            {
+                continue; // moved: the cursor now walks the relocated extents from the same offset
+            }
 
             destination.Advance(piece.LengthBytes);
+            cursor.Advance(piece.LengthBytes);
+            offset += piece.LengthBytes;
+            length -= piece.LengthBytes;
             pending += piece.LengthBytes;
             if (pending >= StepBytes)
             {
@@ -45,50 +60,55 @@ internal sealed class EngineContent(EngineObjectStore store, ImmutableArray<WalL
     {
         CheckRange(offset, length);
         var buffer = ArrayPool<byte>.Shared.Rent(StepBytes);
+        var reading = store.EnterRead();
         try
         {
-            foreach (var piece in Pieces(offset, length))
+            var cursor = new ExtentCursor(_extents, offset);
+            while (length > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                ObjectDisposedException.ThrowIf(!store.TryReadData(piece, buffer.AsSpan(0, piece.LengthBytes)), store);
+                var piece = cursor.Peek((int)Math.Min(StepBytes, length));
+                if (!ReadPiece(ref cursor, piece, offset, buffer.AsSpan(0, piece.LengthBytes)))
+                {
+                    continue;
+                }
 
+                cursor.Advance(piece.LengthBytes);
+                offset += piece.LengthBytes;
+                length -= piece.LengthBytes;
                 yield return buffer.AsMemory(0, piece.LengthBytes);
                 await Task.CompletedTask;
             }
         }
         finally
         {
+            reading.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>The range as log locations of at most <see cref="StepBytes"/> each.</summary>
-    private IEnumerable<WalLocation> Pieces(long offset, long length)
+    /// <summary>
+    /// Reads one piece; false when the version moved (the cursor is re-seated at
+    /// <paramref name="offset"/> over the new extents). Throws when the store closed or the version is gone.
+    /// </summary>
+    private bool ReadPiece(ref ExtentCursor cursor, WalLocation piece, long offset, Span<byte> destination)
     {
-        foreach (var extent in extents)
+        switch (store.TryReadData(piece, destination))
         {
-            if (length == 0)
-            {
-                yield break;
-            }
+            case ExtentRead.Ok:
+                return true;
+            case ExtentRead.Closed:
+                throw new ObjectDisposedException(nameof(EngineObjectStore));
+            default:
+                var moved = store.FindMovedVersion(bucket, key, info);
+                if (moved.IsDefault || moved == _extents)
+                {
+                    throw new ObjectVersionGoneException(bucket, key);
+                }
 
-            if (offset >= extent.LengthBytes)
-            {
-                offset -= extent.LengthBytes;
-                continue;
-            }
-
-            var at = (int)offset;
-            var take = (int)Math.Min(extent.LengthBytes - at, length);
-            offset = 0;
-            length -= take;
-            while (take > 0)
-            {
-                var n = Math.Min(take, StepBytes);
-                yield return new WalLocation(extent.SegmentId, extent.Offset + at, n);
-                at += n;
-                take -= n;
-            }
+                _extents = moved;
+                cursor = new ExtentCursor(moved, offset);
+                return false;
         }
     }
 

@@ -17,18 +17,26 @@ public sealed partial class EngineObjectStore
     /// The checkpointer: a dedicated low-priority thread (serializing the index and the fsyncs
     /// would stall request threads), waking every <see cref="EngineOptions.CheckpointInterval"/>.
     /// </summary>
-    private void CheckpointLoop()
+    private void CheckpointLoop() =>
+        RunPeriodically(_checkpointWake, _options.CheckpointInterval, "checkpoint", () => WriteCheckpoint());
+
+    /// <summary>
+    /// The body of the engine's background threads: run <paramref name="work"/> every
+    /// <paramref name="interval"/> (or only when woken, if it is not positive) until the store
+    /// closes. An I/O failure is logged and retried next time: neither a checkpoint nor a
+    /// compaction pass changes anything durable before its replacement is durable.
+    /// </summary>
+    private void RunPeriodically(ManualResetEventSlim wake, TimeSpan interval, string what, Action work)
     {
-        var interval = _options.CheckpointInterval;
         while (true)
         {
             if (interval <= TimeSpan.Zero)
             {
-                _checkpointWake.Wait();
+                wake.Wait();
             }
             else
             {
-                _checkpointWake.Wait(interval);
+                wake.Wait(interval);
             }
 
             if (Volatile.Read(ref _closed) != 0)
@@ -38,12 +46,11 @@ public sealed partial class EngineObjectStore
 
             try
             {
-                WriteCheckpoint();
+                work();
             }
             catch (IOException exception)
             {
-                // A failed checkpoint loses nothing: the previous one and the log still cover everything.
-                _options.Log?.Invoke($"engine: checkpoint failed ({exception.Message}); will retry in {interval}");
+                _options.Log?.Invoke($"engine: {what} failed ({exception.Message}); will retry in {interval}");
             }
         }
     }

@@ -143,30 +143,47 @@ public sealed partial class EngineObjectStore
         }
     }
 
-    /// <summary>Copies log bytes at <paramref name="location"/> into <paramref name="destination"/>; false when the store is closed.</summary>
-    internal bool TryReadData(WalLocation location, Span<byte> destination)
+    /// <summary>Copies log bytes at <paramref name="location"/> into <paramref name="destination"/>.</summary>
+    internal ExtentRead TryReadData(WalLocation location, Span<byte> destination)
     {
         Debug.Assert(destination.Length == location.LengthBytes);
         if (!TryEnter())
         {
-            return false;
+            return ExtentRead.Closed;
         }
 
         try
         {
             var status = _wal.Read(location, destination);
-            if (status != WalStatus.Ok)
+            if (status == WalStatus.Ok)
             {
-                // The index only names extents of live segments, and segments are never released
-                // while referenced: this is a broken invariant, not an expected outcome.
-                throw new InvalidOperationException($"extent {location} of a visible object is unreadable: {status}");
+                return ExtentRead.Ok;
             }
 
-            return true;
+            if (status == WalStatus.NotFound && location.SegmentId < _wal.FirstSegmentId)
+            {
+                return ExtentRead.Released; // compaction moved or dropped this version; the reader re-resolves
+            }
+
+            // Anything else means the index names bytes the log does not have: a broken invariant.
+            throw new InvalidOperationException($"extent {location} of a visible object is unreadable: {status}");
         }
         finally
         {
             Exit();
         }
     }
+
+    /// <summary>Registers a reader of log extents with the grace period compaction waits for.</summary>
+    internal ReadGrace.Token EnterRead() => _readGrace.Enter();
+
+    /// <summary>Pins the active segment before a body's first append (see <see cref="WriterPins"/>).</summary>
+    internal ulong PinActiveSegment()
+    {
+        var id = _wal.ActiveSegmentId;
+        _writerPins.Pin(id);
+        return id;
+    }
+
+    internal void UnpinSegment(ulong segmentId) => _writerPins.Unpin(segmentId);
 }

@@ -27,7 +27,7 @@ public sealed partial class EngineObjectStore
         }
 
         return b.TryGetObject(key, out var entry)
-            ? new StoredObject(entry.Info, Content(entry.Extents))
+            ? new StoredObject(entry.Info, new EngineContent(this, bucket, key, entry.Info, entry.Extents, BodyChunker.Sum(entry.Extents)))
             : StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
     }
 
@@ -74,5 +74,12 @@ public sealed partial class EngineObjectStore
         return FinishAsync(appended, info);
     }
 
-    private EngineContent Content(ImmutableArray<WalLocation> extents) => new(this, extents, BodyChunker.Sum(extents));
+    /// <summary>
+    /// The current extents of the version whose metadata is <paramref name="info"/> (compaction
+    /// keeps the metadata instance when it moves bytes), or default when that version is gone.
+    /// </summary>
+    internal ImmutableArray<WalLocation> FindMovedVersion(string bucket, string key, ObjectInfo info) =>
+        Volatile.Read(ref _visibleState).Bucket(bucket) is { } b && b.TryGetObject(key, out var entry) && ReferenceEquals(entry.Info, info)
+            ? entry.Extents
+            : default;
 }

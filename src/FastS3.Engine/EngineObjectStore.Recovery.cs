@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Engine.Checkpoints;
 using FastS3.Engine.Mutations;
@@ -85,10 +86,46 @@ public sealed partial class EngineObjectStore
             }
         }
 
+        RequireLiveExtents(state, wal.FirstSegmentId);
         var elapsed = clock.GetElapsedTime(started);
         options.RecoveryProgress?.Invoke(new EngineRecoveryProgress("done", records, payloadBytes, payloadBytes, clock.GetElapsedTime(replayStarted)));
         var rate = elapsed.TotalSeconds > 0 ? payloadBytes / elapsed.TotalSeconds / (1 << 20) : 0;
         options.Log?.Invoke($"engine: index rebuilt from checkpoint LSN {checkpointLsn}: {records} records ({commits} commits, {payloadBytes} bytes) replayed in {elapsed.TotalMilliseconds:F0} ms ({rate:F0} MiB/s), visible LSN {state.AppliedLsn}");
         return (state, new EngineRecoveryReport(checkpointLsn, redoLsn, records, commits, payloadBytes, elapsed));
+    }
+
+    /// <summary>
+    /// Every extent the recovered index names must lie in a live segment: compaction releases a
+    /// segment only after a checkpoint that no longer names it. Anything else is a lost segment,
+    /// and serving would hand out bytes the log no longer has.
+    /// </summary>
+    private static void RequireLiveExtents(EngineState state, ulong firstSegmentId)
+    {
+        static void Check(ImmutableArray<WalLocation> extents, ulong firstSegmentId, string what)
+        {
+            foreach (var extent in extents)
+            {
+                if (extent.SegmentId < firstSegmentId)
+                {
+                    throw new InvalidDataException($"{what} names extent {extent} in a released segment (the first live segment is {firstSegmentId}): the log lost data the index needs");
+                }
+            }
+        }
+
+        foreach (var bucket in state.Buckets.Values)
+        {
+            foreach (var entry in bucket.Objects)
+            {
+                Check(entry.Extents, firstSegmentId, $"object '{entry.Key}' in bucket '{bucket.Info.Name}'");
+            }
+
+            foreach (var upload in bucket.Uploads.Values)
+            {
+                foreach (var part in upload.Parts.Values)
+                {
+                    Check(part.Extents, firstSegmentId, $"part {part.Info.PartNumber} of upload '{upload.Upload.UploadId}'");
+                }
+            }
+        }
     }
 }

@@ -117,6 +117,7 @@ public sealed partial class EngineObjectStore : IObjectStore
             var (state, report) = RecoverIndex(wal, checkpoints, options, space);
             var store = new EngineObjectStore(wal, checkpoints, options, state, space, report);
             store._checkpointThread.Start();
+            store.StartCompactor();
             return store;
         }
         catch
@@ -177,6 +178,7 @@ public sealed partial class EngineObjectStore : IObjectStore
 
         _checkpointWake.Set();
         _checkpointThread.Join();
+        StopCompactor();
 
         // Appenders check _closed after entering; once the count drains nobody touches the mappings.
         var spin = new SpinWait();

@@ -24,7 +24,11 @@ internal sealed class EngineObjectWriter(EngineObjectStore store, string bucket,
             return ValueTask.FromResult(StoreResult<ObjectInfo>.Fail(error, "The body could not be written to the log."));
         }
 
-        return store.CommitPutAsync(bucket, bucketGeneration, key, info, extents, condition);
+        // The commit record is appended (and applied to the write state) before this call returns;
+        // only the durability wait is left in the task, so the extents no longer need the pin.
+        var committed = store.CommitPutAsync(bucket, bucketGeneration, key, info, extents, condition);
+        _body.Unpin();
+        return committed;
     }
 
     /// <summary>Without a commit the data records stay unreferenced: dead bytes that recovery skips.</summary>

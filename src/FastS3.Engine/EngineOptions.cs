@@ -36,6 +36,21 @@ public sealed class EngineOptions
     /// <summary>Largest body chunk per data record; capped by what one WAL record can hold.</summary>
     public int ChunkSizeBytes { get; init; } = DefaultChunkSizeBytes;
 
+    /// <summary>
+    /// Compaction runs while the sealed log's live fraction is below this (0.5 default: the log
+    /// stays under about twice the live bytes plus a few segments). 0 turns compaction off.
+    /// </summary>
+    public double CompactionLiveFraction { get; init; } = 0.5;
+
+    /// <summary>Time between compaction passes; zero or negative: only on <see cref="EngineObjectStore.Compact"/>.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Oldest segments one pass rewrites at most (bounds the work, and the copy burst, of a pass).</summary>
+    public int CompactionMaxSegmentsPerPass { get; init; } = 8;
+
+    /// <summary>How long a pass waits for readers of older versions before it defers the release to the next pass.</summary>
+    public TimeSpan CompactionReaderGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Time source: bucket creation dates, part and upload timestamps, checkpoint stamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -54,5 +69,12 @@ public sealed class EngineOptions
 
         // One day: an interval longer than that bounds nothing, and the wait takes int milliseconds.
         ArgumentOutOfRangeException.ThrowIfGreaterThan(CheckpointInterval, TimeSpan.FromDays(1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CompactionInterval, TimeSpan.FromDays(1));
+        if (CompactionLiveFraction is < 0 or >= 1 || double.IsNaN(CompactionLiveFraction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionLiveFraction), CompactionLiveFraction, "must be in [0, 1)");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(CompactionMaxSegmentsPerPass, 1);
     }
 }

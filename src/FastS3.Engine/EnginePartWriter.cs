@@ -24,7 +24,11 @@ internal sealed class EnginePartWriter(EngineObjectStore store, string bucket, u
             return ValueTask.FromResult(StoreResult<PartInfo>.Fail(error, "The part could not be written to the log."));
         }
 
-        return store.CommitPartAsync(bucket, bucketGeneration, key, uploadId, partNumber, etag, checksum, extents);
+        // The commit record is appended (and applied to the write state) before this call returns;
+        // only the durability wait is left in the task, so the extents no longer need the pin.
+        var committed = store.CommitPartAsync(bucket, bucketGeneration, key, uploadId, partNumber, etag, checksum, extents);
+        _body.Unpin();
+        return committed;
     }
 
     public ValueTask DisposeAsync()

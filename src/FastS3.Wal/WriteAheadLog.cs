@@ -109,6 +109,9 @@ public sealed partial class WriteAheadLog : IDisposable
     /// <summary>Id of the segment appends currently go to.</summary>
     public ulong ActiveSegmentId => Volatile.Read(ref _active).Id;
 
+    /// <summary>Lowest live segment id: every segment below it was released.</summary>
+    public ulong FirstSegmentId => Volatile.Read(ref _segmentTable).FirstId;
+
     /// <summary>Live segment ids, ascending.</summary>
     public IReadOnlyList<ulong> SegmentIds => Volatile.Read(ref _segmentTable).Ids();
 

@@ -6,8 +6,10 @@ public sealed class MemoryCheckpointStore : ICheckpointStore
     private readonly Lock _lock = new();
     private byte[]? _bytes;
 
+    private int _writeCount;
+
     /// <summary>Checkpoints written so far.</summary>
-    public int WriteCount { get; private set; }
+    public int WriteCount => Volatile.Read(ref _writeCount);
 
     /// <summary>When set, writes fail as a full disk would.</summary>
     public bool FailWrites { get; set; }
@@ -32,7 +34,7 @@ public sealed class MemoryCheckpointStore : ICheckpointStore
             }
 
             _bytes = bytes.ToArray();
-            WriteCount++;
+            _writeCount++;
         }
     }
 

@@ -27,6 +27,9 @@ internal static class EngineRecordType
 
     public const byte AbortUpload = 9;
 
+    /// <summary>Compaction moved some extents of an object or part to new data records (same bytes).</summary>
+    public const byte RelocateExtents = 10;
+
     /// <summary>First byte of every commit record payload; bump when a layout changes.</summary>
     public const byte FormatVersion = 1;
 }

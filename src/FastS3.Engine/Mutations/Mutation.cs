@@ -15,7 +15,7 @@ internal abstract class Mutation
 {
     public abstract byte RecordType { get; }
 
-    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.AbortUpload;
+    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.RelocateExtents;
 
     /// <summary>Writes the record payload: format version first, then the mutation's fields.</summary>
     public void Encode(BinaryEncoder encoder)
@@ -45,6 +45,7 @@ internal abstract class Mutation
             EngineRecordType.PutPart => PutPartMutation.DecodeFields(ref decoder),
             EngineRecordType.CompleteUpload => CompleteUploadMutation.DecodeFields(ref decoder),
             EngineRecordType.AbortUpload => AbortUploadMutation.DecodeFields(ref decoder),
+            EngineRecordType.RelocateExtents => RelocateExtentsMutation.DecodeFields(ref decoder),
             _ => throw new InvalidDataException($"unknown commit record type {type}"),
         };
         decoder.ExpectEnd();
