@@ -31,6 +31,7 @@ internal static class CrashHarness
         SegmentSizeBytes = 256 << 10,
         ChunkSizeBytes = 32 << 10,
         CheckpointInterval = TimeSpan.FromMilliseconds(30),
+        CompactionInterval = TimeSpan.FromMilliseconds(40), // "hot" is overwritten every cycle: kills land mid-compaction too
     };
 
     /// <summary>The next n to write: one above the highest k{n} present (recovered or not).</summary>

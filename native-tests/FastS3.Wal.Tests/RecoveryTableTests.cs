@@ -138,10 +138,49 @@ public sealed class RecoveryTableTests
 
         var victim = results.First(r => r.Location.SegmentId == 1 && r.Lsn == 5);
         device.FlipBit(1, victim.Location.Offset + 100, 0);
-        var error = Assert.Throws<WalCorruptionException>(() => WriteAheadLog.Open(device, Options()));
+        var eager = new WalOptions { SegmentSizeBytes = SmallSegmentBytes, SealedVerification = SealedVerification.OnOpen };
+        var error = Assert.Throws<WalCorruptionException>(() => WriteAheadLog.Open(device, eager));
         Assert.Equal(RecoveryCase.SealedBadRecord, error.Case);
         Assert.Equal(1UL, error.SegmentId);
         Assert.Equal(HeaderOffset(victim), error.Offset);
+
+        // Background verification: the log opens on footers alone, and the scrubber names the same record.
+        var reported = new List<WalCorruptionException>();
+        var lines = new List<string>();
+        var background = new WalOptions { SegmentSizeBytes = SmallSegmentBytes, SealedSegmentCorrupt = reported.Add, Log = lines.Add };
+        using var scrubbed = WriteAheadLog.Open(device, background);
+        Assert.True(scrubbed.Recovery.BytesScanned < SmallSegmentBytes, $"open walked {scrubbed.Recovery.BytesScanned} bytes: sealed chains were scanned");
+        await scrubbed.Scrub.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, scrubbed.Scrub.SegmentsToVerify);
+        Assert.Equal(2, scrubbed.Scrub.SegmentsVerified);
+        var found = Assert.Single(scrubbed.Scrub.Corrupt);
+        Assert.Equal(RecoveryCase.SealedBadRecord, found.Case);
+        Assert.Equal(1UL, found.SegmentId);
+        Assert.Equal(HeaderOffset(victim), found.Offset);
+        Assert.Same(found, Assert.Single(reported));
+        Assert.Contains(lines, l => l.Contains("WAL scrub", StringComparison.Ordinal) && l.Contains("segment 1", StringComparison.Ordinal));
+
+        // Replay reads the bad record again and refuses it by name too.
+        Assert.Throws<WalCorruptionException>(() =>
+        {
+            foreach (var record in scrubbed.Replay())
+            {
+                _ = record.Lsn;
+            }
+        });
+    }
+
+    [Fact]
+    public async Task Background_verification_passes_a_clean_log_and_open_scans_only_the_tail()
+    {
+        var device = await SealedLog();
+        using var log = WriteAheadLog.Open(device, Options());
+        Assert.True(log.Recovery.BytesScanned < SmallSegmentBytes);
+        await log.Scrub.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(log.Scrub.Corrupt);
+        Assert.True(log.Scrub.SegmentsToVerify >= 2);
+        Assert.Equal(log.Scrub.SegmentsToVerify, log.Scrub.SegmentsVerified);
+        Assert.True(log.Scrub.BytesVerified > SmallSegmentBytes, $"{log.Scrub.BytesVerified} bytes verified");
     }
 
     [Fact]

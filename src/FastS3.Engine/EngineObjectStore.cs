@@ -72,6 +72,12 @@ public sealed partial class EngineObjectStore : IObjectStore
     /// <summary>What opening the store replayed.</summary>
     public EngineRecoveryReport Recovery { get; }
 
+    /// <summary>What the log's own recovery read when the store opened (sealed segments are checked on their footers only).</summary>
+    public WalRecoveryReport LogRecovery => _wal.Recovery;
+
+    /// <summary>Background verification of the sealed segments recovery did not walk.</summary>
+    public WalScrubReport LogScrub => _wal.Scrub;
+
     /// <summary>Every log record at or below this LSN is durable.</summary>
     public ulong DurableLsn => _wal.DurableLsn;
 

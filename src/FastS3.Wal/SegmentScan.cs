@@ -19,6 +19,9 @@ internal struct SegmentScan
     /// <summary>The chain stopped at a record of a WAL-internal type in the data area.</summary>
     public bool UnexpectedInternalType;
 
+    /// <summary>A sealed segment's chain was not walked: its fields come from the footer, verified later by the scrubber.</summary>
+    public bool ChainTrusted;
+
     /// <summary>Offset just past the last valid record.</summary>
     public int ChainEndOffset;
 

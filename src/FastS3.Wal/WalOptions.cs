@@ -39,6 +39,17 @@ public sealed class WalOptions
     /// <summary>Prepare the next segment file on a background thread so a roll does not wait for file creation.</summary>
     public bool PrepareSegmentsAhead { get; init; } = true;
 
+    /// <summary>
+    /// When the record chains of sealed segments are verified (CRC of every record). Background
+    /// (default): open checks each sealed segment's header and CRC-protected footer only, so
+    /// restart time does not grow with the log; a scrubber thread then walks every chain and
+    /// reports a bad record by name. OnOpen: open walks every chain and refuses a bad one.
+    /// </summary>
+    public SealedVerification SealedVerification { get; init; } = SealedVerification.Background;
+
+    /// <summary>Called on the scrubber thread for a sealed segment that fails verification (repair hook).</summary>
+    public Action<WalCorruptionException>? SealedSegmentCorrupt { get; init; }
+
     /// <summary>Time source (segment creation stamps, recovery rates).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -90,7 +90,7 @@ public sealed partial class WriteAheadLog
             }
 
             var file = _device.OpenSegment(id, _options.SegmentSizeBytes);
-            var scan = ScanSegment(file, progress);
+            var scan = ScanSegment(file, progress, walkSealedChain: _options.SealedVerification == SealedVerification.OnOpen);
             var decision = Decide(scan);
             if (IsCorruption(decision))
             {
@@ -127,6 +127,11 @@ public sealed partial class WriteAheadLog
                 segment.IsSealDurable = true;
                 segment.SetReservation(scan.ChainEndOffset, scan.RecordCount + 1, sealedFlag: true);
                 previousLastLsn = scan.FooterFields.LastLsn;
+                if (scan.ChainTrusted)
+                {
+                    _unverified.Add(segment);
+                }
+
                 continue;
             }
 
@@ -145,7 +150,7 @@ public sealed partial class WriteAheadLog
             var id = live[index];
             using (var file = _device.OpenSegment(id, _options.SegmentSizeBytes))
             {
-                var scan = ScanSegment(file, progress);
+                var scan = ScanSegment(file, progress, walkSealedChain: false); // only its footer matters here
                 if (scan.Footer == SegmentScan.PartState.Valid)
                 {
                     throw new WalCorruptionException(id, file.SizeBytes - SealFooter.RecordSizeBytes, RecoveryCase.MissingSegment,
@@ -286,7 +291,7 @@ public sealed partial class WriteAheadLog
         }
     }
 
-    private static SegmentScan ScanSegment(IWalSegmentFile file, ProgressState progress)
+    private static SegmentScan ScanSegment(IWalSegmentFile file, ProgressState progress, bool walkSealedChain = true)
     {
         var scan = default(SegmentScan);
         var footerOffset = file.SizeBytes - SealFooter.RecordSizeBytes;
@@ -332,6 +337,18 @@ public sealed partial class WriteAheadLog
         }
 
         scan.Header = SegmentScan.PartState.Valid;
+        if (!walkSealedChain && scan.Footer == SegmentScan.PartState.Valid)
+        {
+            // Trust the CRC-checked footer for now; the scrubber walks the chain after open.
+            scan.ChainTrusted = true;
+            scan.ChainStop = WalRecordCheck.Ok;
+            scan.ChainEndOffset = scan.FooterFields.ChainEndOffset;
+            scan.RecordCount = scan.FooterFields.RecordCount;
+            scan.FirstLsn = scan.FooterFields.FirstLsn;
+            scan.LastLsn = scan.FooterFields.LastLsn;
+            return scan;
+        }
+
         var sealedChainEnd = scan.Footer == SegmentScan.PartState.Valid ? scan.FooterFields.ChainEndOffset : -1;
         var offset = SegmentHeader.RecordSizeBytes;
         var previousLsn = scan.HeaderFields.PreviousLsn;

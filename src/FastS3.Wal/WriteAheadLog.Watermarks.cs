@@ -202,6 +202,21 @@ public sealed partial class WriteAheadLog
     /// <summary>The truncation proper; appends are quiesced (or recovery runs alone).</summary>
     private WalStatus TruncateSuffixCore(ulong afterLsn)
     {
+        // A sequence count, odd while the truncation rewrites segments: the scrubber discards a
+        // chain walk that overlapped one instead of reporting a half-cut segment as corrupt.
+        Interlocked.Increment(ref _truncations);
+        try
+        {
+            return TruncateSuffixSegments(afterLsn);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _truncations);
+        }
+    }
+
+    private WalStatus TruncateSuffixSegments(ulong afterLsn)
+    {
         var table = Volatile.Read(ref _segmentTable);
         var cut = table.Segments.LastOrDefault(s => s.PreviousLsn <= afterLsn);
         if (cut is null)

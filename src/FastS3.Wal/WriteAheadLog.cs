@@ -148,6 +148,7 @@ public sealed partial class WriteAheadLog : IDisposable
         log._flusherThread.Start();
         log._preparerThread?.Start();
         log.SignalPreparer();
+        log.StartScrubber();
         return log;
     }
 
@@ -164,6 +165,7 @@ public sealed partial class WriteAheadLog : IDisposable
 
         _flusherWake.Set();
         _flusherThread.Join();
+        StopScrubber();
         _preparerWake.Release();
         _preparerThread?.Join();
         FailWaiters(WalStatus.Closed);
