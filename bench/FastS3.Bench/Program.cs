@@ -2,8 +2,20 @@ using BenchmarkDotNet.Running;
 
 namespace FastS3.Bench;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project bench/FastS3.Bench -- --filter '*'</c>.</summary>
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project bench/FastS3.Bench -- --filter '*'</c> for the
+/// BenchmarkDotNet suite; <c>-- restart</c> for the restart-time measurement.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args is ["restart", ..])
+        {
+            return Engine.RestartTime.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -110,6 +110,7 @@ public sealed partial class EngineObjectStore : IObjectStore
             Durability = options.Durability,
             TimeProvider = options.TimeProvider,
             SealedSegmentSink = options.SealedSegmentSink,
+            SealedVerification = options.SealedVerification,
             Log = options.Log,
             RecoveryProgress = options.RecoveryProgress is { } progress
                 ? p => progress(new EngineRecoveryProgress("wal", p.RecordsScanned, p.BytesScanned, p.TotalBytes, p.Elapsed))

@@ -18,6 +18,9 @@ public sealed class EngineOptions
     /// </summary>
     public Durability Durability { get; init; } = Durability.Fsync;
 
+    /// <summary>When the log verifies sealed segments: in the background after open (default) or during open.</summary>
+    public SealedVerification SealedVerification { get; init; } = SealedVerification.Background;
+
     /// <summary>How the WAL flushes its mapped segments (file device only).</summary>
     public WalFlushMethod FlushMethod { get; init; } = WalFlushMethod.Msync;
 
