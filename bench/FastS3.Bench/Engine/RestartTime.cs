@@ -12,7 +12,7 @@ namespace FastS3.Bench.Engine;
 /// drop the page cache when permitted, and time the open (log recovery + index rebuild) with
 /// sealed segments verified in the background (default) and during open (the old way).
 /// Not a BenchmarkDotNet benchmark: each point is one long, stateful run.
-/// Usage: <c>dotnet run -c Release --project bench/FastS3.Bench -- restart [--gib 1,10] [--root DIR]</c>.
+/// Usage: <c>dotnet run -c Release --project bench/FastS3.Bench -- restart [--gib 1,10] [--root DIR] [--log on]</c>.
 /// </summary>
 internal static class RestartTime
 {
@@ -33,6 +33,9 @@ internal static class RestartTime
                     break;
                 case "--root":
                     root = args[i + 1];
+                    break;
+                case "--log":
+                    s_log = args[i + 1] == "on";
                     break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
@@ -60,8 +63,11 @@ internal static class RestartTime
         return 0;
     }
 
+    private static bool s_log;
+
     private static EngineOptions Options(SealedVerification verification) => new()
     {
+        Log = s_log ? line => Console.WriteLine("    " + line) : null,
         CheckpointInterval = TimeSpan.Zero,
         CompactionInterval = TimeSpan.Zero,
         CheckpointOnClose = false,

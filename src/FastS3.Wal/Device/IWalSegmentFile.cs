@@ -26,4 +26,10 @@ public interface IWalSegmentFile : IDisposable
     /// possibly lost (the kernel may already have dropped those dirty pages).
     /// </summary>
     void Flush(int offset, int lengthBytes);
+
+    /// <summary>
+    /// Copies bytes without touching the mapping (a positional read on a file): for recovery's
+    /// look at each segment's two ends, where a page fault would read a whole readahead window.
+    /// </summary>
+    void ReadDirect(int offset, Span<byte> destination) => GetSpan(offset, destination.Length).CopyTo(destination);
 }

@@ -53,6 +53,18 @@ internal sealed unsafe class MmapSegmentFile : IWalSegmentFile
         return new Span<byte>(_basePointer + offset, lengthBytes);
     }
 
+    public void ReadDirect(int offset, Span<byte> destination)
+    {
+        if ((uint)offset > (uint)SizeBytes || (uint)destination.Length > (uint)(SizeBytes - offset))
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset));
+        }
+
+        // pread sees what the mapping holds: MAP_SHARED pages are the file's page cache pages.
+        var read = RandomAccess.Read(_handle, destination, offset);
+        destination[read..].Clear(); // past the end of a short file reads as zeros, as through the mapping
+    }
+
     public void Flush(int offset, int lengthBytes)
     {
         Debug.Assert(offset >= 0 && lengthBytes >= 0 && offset + lengthBytes <= SizeBytes);
