@@ -8,8 +8,9 @@ using FastS3.Wal;
 namespace FastS3.Engine;
 
 /// <summary>
-/// An object version's bytes: its extents in the log, read by range straight from the segment
-/// mappings. The extents stay valid while anyone holds this (segments are never reclaimed while
+/// An object version's bytes: its extents in the log, copied by range straight from the segment
+/// mappings into the caller's buffer (the pipe's own memory for a GET), or, for a segment the
+/// erasure-coded store holds instead, read from its data shards into that same buffer. The extents stay valid while anyone holds this (segments are never reclaimed while
 /// referenced), so a reader keeps its version through overwrites and deletes.
 /// </summary>
 internal sealed class EngineContent(EngineObjectStore store, ImmutableArray<WalLocation> extents, long length) : IObjectContent

@@ -26,9 +26,14 @@ public sealed partial class EngineObjectStore
             return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchBucket);
         }
 
-        return b.TryGetObject(key, out var entry)
-            ? new StoredObject(entry.Info, Content(entry.Extents))
-            : StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
+        if (!b.TryGetObject(key, out var entry))
+        {
+            return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
+        }
+
+        return FindUnreadableSegment(entry.Extents) is { } lost
+            ? StoreResult<StoredObject>.Fail(S3ErrorCode.InternalError, $"The object's data in log segment {lost} cannot be read: more shards are lost than parity covers.")
+            : new StoredObject(entry.Info, Content(entry.Extents));
     }
 
     public ValueTask<StoreResult<bool>> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)
@@ -72,6 +77,32 @@ public sealed partial class EngineObjectStore
             return check != S3ErrorCode.None ? Plan.Fail(check) : Plan.Log(new PutObjectMutation(bucket, key, info, extents));
         });
         return FinishAsync(appended, info);
+    }
+
+    /// <summary>
+    /// The first segment of <paramref name="extents"/> whose bytes can no longer be derived, so a
+    /// GET answers 500 before any byte is sent. Local segments cost nothing; an offloaded one
+    /// costs k shard-header opens (damage inside a block still surfaces while streaming, as an
+    /// aborted body: never as wrong bytes).
+    /// </summary>
+    private ulong? FindUnreadableSegment(ImmutableArray<WalLocation> extents)
+    {
+        var checkedId = ulong.MaxValue;
+        foreach (var extent in extents)
+        {
+            if (extent.SegmentId == checkedId)
+            {
+                continue;
+            }
+
+            checkedId = extent.SegmentId;
+            if (_wal.CheckReadable(checkedId) == WalStatus.Unrecoverable)
+            {
+                return checkedId;
+            }
+        }
+
+        return null;
     }
 
     private EngineContent Content(ImmutableArray<WalLocation> extents) => new(this, extents, BodyChunker.Sum(extents));

@@ -104,6 +104,7 @@ public sealed partial class EngineObjectStore : IObjectStore
             Durability = options.Durability,
             TimeProvider = options.TimeProvider,
             SealedSegmentSink = options.SealedSegmentSink,
+            SealedSegmentReader = options.SealedSegmentReader,
             Log = options.Log,
             RecoveryProgress = options.RecoveryProgress is { } progress
                 ? p => progress(new EngineRecoveryProgress("wal", p.RecordsScanned, p.BytesScanned, p.TotalBytes, p.Elapsed))
@@ -129,8 +130,11 @@ public sealed partial class EngineObjectStore : IObjectStore
     /// <summary>Live (referenced) bytes per WAL segment: what compaction would keep.</summary>
     public IReadOnlyDictionary<ulong, long> LiveBytesBySegment() => _space.Snapshot();
 
-    /// <summary>WAL segment ids currently on disk.</summary>
+    /// <summary>Live WAL segment ids (local and offloaded).</summary>
     public IReadOnlyList<ulong> SegmentIds => _wal.SegmentIds;
+
+    /// <summary>Live WAL segment ids whose bytes are held by the sealed-segment reader (no local file).</summary>
+    public IReadOnlyList<ulong> OffloadedSegmentIds => _wal.OffloadedSegmentIds;
 
     public ValueTask<StoreResult<BucketInfo>> CreateBucketAsync(string bucket, CancellationToken cancellationToken)
     {
