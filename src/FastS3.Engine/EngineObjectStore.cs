@@ -88,7 +88,7 @@ public sealed partial class EngineObjectStore : IObjectStore
     public static EngineObjectStore Open(string root, EngineOptions? options = null)
     {
         options ??= new EngineOptions();
-        var device = new FileWalDevice(Path.Combine(root, WalDirectoryName), options.FlushMethod);
+        var device = new FileWalDevice(WalDirectoryOf(root), options.FlushMethod);
         return Open(device, new FileCheckpointStore(Path.Combine(root, CheckpointDirectoryName)), options);
     }
 
@@ -129,6 +129,9 @@ public sealed partial class EngineObjectStore : IObjectStore
 
     /// <summary>Live (referenced) bytes per WAL segment: what compaction would keep.</summary>
     public IReadOnlyDictionary<ulong, long> LiveBytesBySegment() => _space.Snapshot();
+
+    /// <summary>The log's directory under an engine root (a sealed-segment consumer reads segment files there).</summary>
+    public static string WalDirectoryOf(string root) => Path.Combine(root, WalDirectoryName);
 
     /// <summary>Live WAL segment ids (local and offloaded).</summary>
     public IReadOnlyList<ulong> SegmentIds => _wal.SegmentIds;

@@ -142,7 +142,9 @@ public sealed class FileWalDevice : IWalDevice
         else
         {
             sourcePath = finalPath + TempSuffix;
-            handle = File.OpenHandle(sourcePath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: sizeBytes);
+            // FileShare.Read: on Unix .NET turns FileShare.None into an exclusive flock held for the
+            // segment's whole life, which would lock out the sealed-segment consumer reading it.
+            handle = File.OpenHandle(sourcePath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: sizeBytes);
             try
             {
                 RandomAccess.SetLength(handle, sizeBytes);
