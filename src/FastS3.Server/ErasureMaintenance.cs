@@ -96,6 +96,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
 
     private void RepairAtStart(CancellationToken token)
     {
+        var rebuildFailed = false;
         foreach (var directory in _store.UnavailableDirectories)
         {
             _logger.LogWarning(
@@ -110,6 +111,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             else
             {
                 _logger.LogError("Erasure rebuild of data directory {Directory}: {Failed} segments could not be rebuilt ({Error})", directory, result.SegmentsFailed, result.Error ?? "too many shards lost or I/O errors");
+                rebuildFailed = true;
             }
 
             Update(h => h with { SegmentsHealed = h.SegmentsHealed + result.SegmentsRebuilt, BytesWritten = h.BytesWritten + result.BytesWritten });
@@ -135,7 +137,8 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             _logger.LogWarning("Erasure store: {Missing} shard files are missing; healing them in the background", missing);
         }
 
-        Update(h => h with { Degraded = _store.IsDegraded, UnavailableDirectories = _store.UnavailableDirectories, Rebuilding = false });
+        // A rebuild that could not restore every segment leaves the store degraded: some reads fail.
+        Update(h => h with { Degraded = _store.IsDegraded || rebuildFailed, UnavailableDirectories = _store.UnavailableDirectories, Rebuilding = false });
     }
 
     private void HealPending(CancellationToken token)
