@@ -8,13 +8,15 @@ using FastS3.Wal;
 namespace FastS3.Engine;
 
 /// <summary>
-/// An object version's bytes: its extents in the log, read by range straight from the segment
-/// mappings. While a read is in progress it is registered with the store's read grace period, so
-/// compaction cannot release a segment under it. Between <see cref="EngineObjectStore.GetObject"/>
-/// and the first read compaction may have moved the version's extents: a read that finds its
-/// segment released looks the version up again (same metadata instance: the same version, moved)
-/// and continues from the same offset. A version that was overwritten or deleted <em>and</em>
-/// compacted away before its read started fails with <see cref="ObjectVersionGoneException"/>.
+/// An object version's bytes: its extents in the log, copied by range straight from the segment
+/// mappings into the caller's buffer (the pipe's own memory for a GET), or, for a segment the
+/// erasure-coded store holds instead, read from its data shards into that same buffer. While a
+/// read is in progress it is registered with the store's read grace period, so compaction cannot
+/// release a segment under it. Between <see cref="EngineObjectStore.GetObject"/> and the first
+/// read compaction may have moved the version's extents: a read that finds its segment released
+/// looks the version up again (same metadata instance: the same version, moved) and continues
+/// from the same offset. A version that was overwritten or deleted <em>and</em> compacted away
+/// before its read started fails with <see cref="ObjectVersionGoneException"/>.
 /// </summary>
 internal sealed class EngineContent(EngineObjectStore store, string bucket, string key, ObjectInfo info, ImmutableArray<WalLocation> extents, long length) : IObjectContent
 {

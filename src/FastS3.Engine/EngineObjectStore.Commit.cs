@@ -155,6 +155,13 @@ public sealed partial class EngineObjectStore
         try
         {
             var status = _wal.Read(location, destination);
+            if (status == WalStatus.Unrecoverable)
+            {
+                // Found while streaming (a CRC-bad block in more shards than parity covers): the
+                // reply is cut short, never filled with wrong bytes.
+                throw new UnrecoverableDataException(location);
+            }
+
             if (status == WalStatus.Ok)
             {
                 return ExtentRead.Ok;

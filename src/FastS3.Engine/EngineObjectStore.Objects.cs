@@ -26,9 +26,14 @@ public sealed partial class EngineObjectStore
             return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchBucket);
         }
 
-        return b.TryGetObject(key, out var entry)
-            ? new StoredObject(entry.Info, new EngineContent(this, bucket, key, entry.Info, entry.Extents, BodyChunker.Sum(entry.Extents)))
-            : StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
+        if (!b.TryGetObject(key, out var entry))
+        {
+            return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
+        }
+
+        return FindUnreadableSegment(entry.Extents) is { } lost
+            ? StoreResult<StoredObject>.Fail(S3ErrorCode.InternalError, $"The object's data in log segment {lost} cannot be read: more shards are lost than parity covers.")
+            : new StoredObject(entry.Info, new EngineContent(this, bucket, key, entry.Info, entry.Extents, BodyChunker.Sum(entry.Extents)));
     }
 
     public ValueTask<StoreResult<bool>> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)
@@ -82,4 +87,30 @@ public sealed partial class EngineObjectStore
         Volatile.Read(ref _visibleState).Bucket(bucket) is { } b && b.TryGetObject(key, out var entry) && ReferenceEquals(entry.Info, info)
             ? entry.Extents
             : default;
+
+    /// <summary>
+    /// The first segment of <paramref name="extents"/> whose bytes can no longer be derived, so a
+    /// GET answers 500 before any byte is sent. Local segments cost nothing; an offloaded one
+    /// costs k shard-header opens (damage inside a block still surfaces while streaming, as an
+    /// aborted body: never as wrong bytes).
+    /// </summary>
+    private ulong? FindUnreadableSegment(ImmutableArray<WalLocation> extents)
+    {
+        var checkedId = ulong.MaxValue;
+        foreach (var extent in extents)
+        {
+            if (extent.SegmentId == checkedId)
+            {
+                continue;
+            }
+
+            checkedId = extent.SegmentId;
+            if (_wal.CheckReadable(checkedId) == WalStatus.Unrecoverable)
+            {
+                return checkedId;
+            }
+        }
+
+        return null;
+    }
 }

@@ -94,7 +94,7 @@ public sealed partial class EngineObjectStore : IObjectStore
     public static EngineObjectStore Open(string root, EngineOptions? options = null)
     {
         options ??= new EngineOptions();
-        var device = new FileWalDevice(Path.Combine(root, WalDirectoryName), options.FlushMethod);
+        var device = new FileWalDevice(WalDirectoryOf(root), options.FlushMethod);
         return Open(device, new FileCheckpointStore(Path.Combine(root, CheckpointDirectoryName)), options);
     }
 
@@ -111,6 +111,7 @@ public sealed partial class EngineObjectStore : IObjectStore
             TimeProvider = options.TimeProvider,
             SealedSegmentSink = options.SealedSegmentSink,
             SealedVerification = options.SealedVerification,
+            SealedSegmentReader = options.SealedSegmentReader,
             Log = options.Log,
             RecoveryProgress = options.RecoveryProgress is { } progress
                 ? p => progress(new EngineRecoveryProgress("wal", p.RecordsScanned, p.BytesScanned, p.TotalBytes, p.Elapsed))
@@ -137,8 +138,14 @@ public sealed partial class EngineObjectStore : IObjectStore
     /// <summary>Live (referenced) bytes per WAL segment: what compaction would keep.</summary>
     public IReadOnlyDictionary<ulong, long> LiveBytesBySegment() => _space.Snapshot();
 
-    /// <summary>WAL segment ids currently on disk.</summary>
+    /// <summary>The log's directory under an engine root (a sealed-segment consumer reads segment files there).</summary>
+    public static string WalDirectoryOf(string root) => Path.Combine(root, WalDirectoryName);
+
+    /// <summary>Live WAL segment ids (local and offloaded).</summary>
     public IReadOnlyList<ulong> SegmentIds => _wal.SegmentIds;
+
+    /// <summary>Live WAL segment ids whose bytes are held by the sealed-segment reader (no local file).</summary>
+    public IReadOnlyList<ulong> OffloadedSegmentIds => _wal.OffloadedSegmentIds;
 
     public ValueTask<StoreResult<BucketInfo>> CreateBucketAsync(string bucket, CancellationToken cancellationToken)
     {

@@ -60,6 +60,12 @@ public sealed class EngineOptions
     /// <summary>Receives sealed segments (erasure coder, cold-tier shipper); passed to the WAL.</summary>
     public ISealedSegmentSink? SealedSegmentSink { get; init; }
 
+    /// <summary>
+    /// Where offloaded sealed segments are read from once the sink has stored them (the
+    /// erasure-coded store); passed to the WAL. Null keeps every segment local.
+    /// </summary>
+    public ISealedSegmentReader? SealedSegmentReader { get; init; }
+
     /// <summary>Recovery progress: records, bytes, percent and rate while the index is rebuilt.</summary>
     public Action<EngineRecoveryProgress>? RecoveryProgress { get; init; }
 

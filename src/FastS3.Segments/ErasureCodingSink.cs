@@ -9,7 +9,8 @@ namespace FastS3.Segments;
 /// thread (not the request thread pool: each segment costs k + m fsyncs) writes shards in seal
 /// order. The queue is bounded: when the coder falls <c>capacity</c> segments behind, the log's
 /// flusher blocks in <see cref="OnSegmentSealed"/>, so the WAL cannot outrun erasure coding by more
-/// than capacity x segment size of disk.
+/// than capacity x segment size of disk. Once a segment's shards are all durable, the sink tells
+/// the log (<see cref="ISegmentOffloadTarget"/>), which records it and removes the local file.
 /// </summary>
 public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
 {
@@ -19,7 +20,9 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
     private readonly BlockingCollection<SealedSegmentInfo> _queue;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ISegmentOffloadTarget? _log;
     private long _lastWrittenSegmentId = -1;
+    private long _offloadedSegments;
     private int _failedSegments;
 
     /// <summary>Starts the coder thread.</summary>
@@ -45,6 +48,9 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
     /// <summary>The last segment whose shards are all durable, or -1.</summary>
     public long LastWrittenSegmentId => Interlocked.Read(ref _lastWrittenSegmentId);
 
+    /// <summary>Segments the log accepted as offloaded (local file removed).</summary>
+    public long OffloadedSegments => Interlocked.Read(ref _offloadedSegments);
+
     /// <summary>Segments whose shard write failed (the WAL still holds them).</summary>
     public int FailedSegments => Volatile.Read(ref _failedSegments);
 
@@ -53,6 +59,9 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
 
     /// <summary>Enqueues; blocks while <c>capacity</c> segments already wait (back-pressure on the flusher).</summary>
     public void OnSegmentSealed(SealedSegmentInfo segment) => _queue.Add(segment);
+
+    /// <summary>The log to report durable shards to (each open of the log attaches itself again).</summary>
+    public void OnLogOpened(ISegmentOffloadTarget log) => Volatile.Write(ref _log, log);
 
     /// <summary>No more segments will come; the coder finishes what is queued.</summary>
     public void Complete() => _queue.CompleteAdding();
@@ -81,6 +90,10 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
             if (result.IsSuccess)
             {
                 Interlocked.Exchange(ref _lastWrittenSegmentId, (long)segment.SegmentId);
+                if (Volatile.Read(ref _log)?.OffloadSegment(segment.SegmentId) == WalStatus.Ok)
+                {
+                    Interlocked.Increment(ref _offloadedSegments);
+                }
             }
             else
             {

@@ -32,10 +32,26 @@ public sealed record ServerConfig
 
     public IReadOnlyList<string> VirtualHostDomains { get; init; } = ["localhost", "s3.localhost"];
 
+    /// <summary>Erasure-code sealed WAL segments into <see cref="DataDirs"/> and drop the local copies (engine only).</summary>
+    public bool EnableErasureCoding { get; init; }
+
+    /// <summary>k: data shards per sealed segment (4: a 64 MiB segment becomes four 16 MiB data shards).</summary>
+    public int ErasureDataBlocks { get; init; } = 4;
+
+    /// <summary>m: parity shards per sealed segment; up to m drives may be lost (2: survives two).</summary>
+    public int ErasureParityBlocks { get; init; } = 2;
+
+    /// <summary>One directory per drive, at least k + m; shard i of segment s goes to directory (i + s) mod N.</summary>
+    public IReadOnlyList<string> DataDirs { get; init; } = [];
+
+    /// <summary>WAL segment size (embedding and tests only, no config key): small segments seal and offload after a few objects.</summary>
+    public int SegmentSizeBytes { get; init; } = Wal.WalOptions.DefaultSegmentSizeBytes;
+
     private static readonly string[] KnownKeys =
     [
         "listen_addr", "protocol", "auth_file", "storage_backend", "storage_root", "region",
         "allow_anonymous", "allow_header_auth", "virtual_host_domains",
+        "enable_erasure_coding", "erasure_data_blocks", "erasure_parity_blocks", "data_dirs",
     ];
 
     /// <summary>Reads <paramref name="path"/>; a missing file is an error only when <paramref name="required"/>.</summary>
@@ -137,8 +153,86 @@ public sealed record ServerConfig
             config = config with { VirtualHostDomains = array.Cast<string>().ToArray() };
         }
 
+        if (table.TryGetValue("enable_erasure_coding", out var erasure))
+        {
+            config = config with { EnableErasureCoding = Bool(erasure, "enable_erasure_coding") };
+        }
+
+        if (table.TryGetValue("erasure_data_blocks", out var dataBlocks))
+        {
+            config = config with { ErasureDataBlocks = Int(dataBlocks, "erasure_data_blocks") };
+        }
+
+        if (table.TryGetValue("erasure_parity_blocks", out var parityBlocks))
+        {
+            config = config with { ErasureParityBlocks = Int(parityBlocks, "erasure_parity_blocks") };
+        }
+
+        if (table.TryGetValue("data_dirs", out var dataDirs))
+        {
+            if (dataDirs is not TomlArray array || array.Any(d => d is not string))
+            {
+                throw new ConfigException("key 'data_dirs': expected an array of strings");
+            }
+
+            config = config with { DataDirs = array.Cast<string>().Select(d => d.Length == 0 ? d : Path.GetFullPath(d, baseDir)).ToArray() };
+        }
+
+        config.Validate();
         return config;
     }
+
+    /// <summary>
+    /// Checks what no single key can: the erasure settings against each other and the backend.
+    /// Called on load and again at start (an embedding builds the record in code).
+    /// </summary>
+    public void Validate()
+    {
+        if (!EnableErasureCoding)
+        {
+            return;
+        }
+
+        if (StorageBackend != "engine")
+        {
+            throw new ConfigException($"key 'enable_erasure_coding': needs storage_backend = \"engine\" (the {StorageBackend} backend has no log segments to code)");
+        }
+
+        if (ErasureDataBlocks < 1)
+        {
+            throw new ConfigException($"key 'erasure_data_blocks': must be at least 1; got {ErasureDataBlocks}");
+        }
+
+        if (ErasureParityBlocks < 0)
+        {
+            throw new ConfigException($"key 'erasure_parity_blocks': must be at least 0; got {ErasureParityBlocks}");
+        }
+
+        // GF(2^8) has 255 usable evaluation points: one per shard.
+        if (ErasureDataBlocks + ErasureParityBlocks > Erasure.ReedSolomon.MaxTotalShards)
+        {
+            throw new ConfigException($"keys 'erasure_data_blocks' + 'erasure_parity_blocks': {ErasureDataBlocks} + {ErasureParityBlocks} exceeds {Erasure.ReedSolomon.MaxTotalShards}");
+        }
+
+        var needed = ErasureDataBlocks + ErasureParityBlocks;
+        if (DataDirs.Count < needed)
+        {
+            throw new ConfigException(
+                $"key 'data_dirs': lists {DataDirs.Count} director{(DataDirs.Count == 1 ? "y" : "ies")}, but erasure_data_blocks = {ErasureDataBlocks} + erasure_parity_blocks = {ErasureParityBlocks} need at least {needed} (one shard per directory)");
+        }
+
+        try
+        {
+            _ = ErasureLayout();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConfigException($"key 'data_dirs': {ex.Message}");
+        }
+    }
+
+    /// <summary>The shard layout these settings describe.</summary>
+    public Segments.ErasureLayout ErasureLayout() => new(ErasureDataBlocks, ErasureParityBlocks, DataDirs);
 
     public static IPEndPoint ParseEndPoint(string value, string key)
     {
@@ -174,6 +268,11 @@ public sealed record ServerConfig
 
     private static string String(object value, string key) =>
         value as string ?? throw new ConfigException($"key '{key}': expected a string, got {Describe(value)}");
+
+    private static int Int(object value, string key) =>
+        value is long l && l is >= int.MinValue and <= int.MaxValue
+            ? (int)l
+            : throw new ConfigException($"key '{key}': expected an integer, got {Describe(value)}");
 
     private static bool Bool(object value, string key) =>
         value as bool? ?? throw new ConfigException($"key '{key}': expected true or false, got {Describe(value)}");

@@ -11,4 +11,12 @@ public interface ISealedSegmentSink
 {
     /// <summary>Segment <paramref name="segment"/> is sealed and committed.</summary>
     void OnSegmentSealed(SealedSegmentInfo segment);
+
+    /// <summary>
+    /// Called once when a log opens, before any <see cref="OnSegmentSealed"/>: a consumer that
+    /// keeps segments durably (and so lets the log drop its files) reports to <paramref name="log"/>.
+    /// </summary>
+    void OnLogOpened(ISegmentOffloadTarget log)
+    {
+    }
 }

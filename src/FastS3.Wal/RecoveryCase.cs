@@ -36,6 +36,9 @@ public enum RecoveryCase
     /// <summary>A record in the tail has an LSN not above its predecessor: truncated there.</summary>
     TailLsnNotMonotonic,
 
+    /// <summary>A sealed segment offloaded to the sealed-segment reader: known from the offload manifest, not scanned.</summary>
+    Offloaded,
+
     /// <summary>Unsealed segments after the tail (written back before the tail's seal): discarded.</summary>
     DiscardedAfterTail,
 

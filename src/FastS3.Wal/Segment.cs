@@ -18,13 +18,14 @@ internal sealed class Segment
     // while appends are quiesced (recovery, truncation).
     public long Reservation;
 
+    private readonly IWalSegmentFile? _file;
     private int _flushedOffset;
     private bool _isSealDurable;
     private int _leases = 1; // the log's own reference; readers add one each
 
     public Segment(IWalSegmentFile file, ulong previousLsn, long baseOrdinal)
     {
-        File = file;
+        _file = file;
         Id = file.SegmentId;
         SizeBytes = file.SizeBytes;
         FooterOffset = SizeBytes - SealFooter.RecordSizeBytes;
@@ -33,9 +34,39 @@ internal sealed class Segment
         Reservation = SegmentHeader.RecordSizeBytes;
     }
 
+    // An offloaded segment: sealed, announced, its bytes held by the sealed-segment reader. It
+    // keeps its place in the table (ids stay consecutive) but has no file or mapping.
+    private Segment(in OffloadEntry entry)
+    {
+        Id = entry.SegmentId;
+        SizeBytes = entry.SizeBytes;
+        FooterOffset = SizeBytes - SealFooter.RecordSizeBytes;
+        PreviousLsn = entry.PreviousLsn;
+        FirstLsn = entry.FirstLsn;
+        LastLsn = entry.LastLsn;
+        RecordCount = entry.RecordCount;
+        ChainEndOffset = entry.ChainEndOffset;
+        _flushedOffset = SizeBytes;
+        _isSealDurable = true;
+        IsAnnounced = true;
+        Reservation = SealedBit | ((long)(entry.RecordCount + 1) << 32) | (uint)entry.ChainEndOffset;
+        Debug.Assert(ChainEndOffset >= SegmentHeader.RecordSizeBytes && ChainEndOffset <= FooterOffset);
+    }
+
     public ulong Id { get; }
 
-    public IWalSegmentFile File { get; }
+    /// <summary>The mapped file; an offloaded segment has none (check <see cref="IsOffloaded"/> first).</summary>
+    public IWalSegmentFile File
+    {
+        get
+        {
+            Debug.Assert(_file is not null, "offloaded segments are read through the sealed-segment reader");
+            return _file ?? throw new InvalidOperationException($"segment {Id} is offloaded and has no local file");
+        }
+    }
+
+    /// <summary>The bytes live in the sealed-segment reader, not in a local file.</summary>
+    public bool IsOffloaded => _file is null;
 
     public int SizeBytes { get; }
 
@@ -76,6 +107,28 @@ internal sealed class Segment
 
     /// <summary>The sealed-segment sink has been told.</summary>
     public bool IsAnnounced { get; set; }
+
+    /// <summary>The table entry that replaces a sealed segment once it is offloaded.</summary>
+    public static Segment Offloaded(in OffloadEntry entry) => new(entry);
+
+    /// <summary>What the offload manifest records of this (sealed) segment.</summary>
+    public OffloadEntry ToOffloadEntry()
+    {
+        Debug.Assert(IsSealDurable, "only durable sealed segments are offloaded");
+        return new OffloadEntry
+        {
+            SegmentId = Id,
+            PreviousLsn = PreviousLsn,
+            FirstLsn = FirstLsn,
+            LastLsn = LastLsn,
+            RecordCount = RecordCount,
+            ChainEndOffset = ChainEndOffset,
+            SizeBytes = SizeBytes,
+        };
+    }
+
+    /// <summary>Unmaps the file (none when offloaded).</summary>
+    public void DisposeFile() => _file?.Dispose();
 
     public static int OffsetOf(long word) => (int)(word & 0x7FFF_FFFF);
 

@@ -34,6 +34,16 @@ internal sealed class SegmentTable
         return new SegmentTable(FirstId, [.. Segments, segment]);
     }
 
+    /// <summary>The same table with <paramref name="segment"/> in place of the entry with its id.</summary>
+    public SegmentTable Replace(Segment segment)
+    {
+        var index = segment.Id - FirstId;
+        Debug.Assert(index < (ulong)Segments.Length, "replacing a live segment");
+        var copy = (Segment[])Segments.Clone();
+        copy[(int)index] = segment;
+        return new SegmentTable(FirstId, copy);
+    }
+
     /// <summary>Keeps only ids in [<paramref name="firstId"/>, <paramref name="lastId"/>].</summary>
     public SegmentTable Slice(ulong firstId, ulong lastId)
     {

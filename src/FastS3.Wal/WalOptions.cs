@@ -56,6 +56,12 @@ public sealed class WalOptions
     /// <summary>Learns of sealed, committed segments in order; called on the flusher thread, must not block.</summary>
     public ISealedSegmentSink? SealedSegmentSink { get; init; }
 
+    /// <summary>
+    /// Where offloaded segments are read from (and dropped) once their local files are gone; null
+    /// disables offloading (every sealed segment stays local until released).
+    /// </summary>
+    public ISealedSegmentReader? SealedSegmentReader { get; init; }
+
     /// <summary>Recovery progress, called every few MiB scanned and at the end.</summary>
     public Action<WalRecoveryProgress>? RecoveryProgress { get; init; }
 

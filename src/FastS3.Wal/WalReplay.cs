@@ -1,3 +1,4 @@
+using System.Buffers;
 using FastS3.Wal.Format;
 
 namespace FastS3.Wal;
@@ -5,31 +6,37 @@ namespace FastS3.Wal;
 /// <summary>
 /// Records with LSN in [from, the durable LSN when replay started], in LSN order; use with
 /// <c>foreach</c>. Every record is validated again (CRC) as it is read: a bad record in a sealed
-/// segment throws <see cref="WalCorruptionException"/>.
+/// segment throws <see cref="WalCorruptionException"/>. An offloaded segment is read whole
+/// through the log's sealed-segment reader into a pooled buffer and walked there: redo must see
+/// every record above the checkpoint, wherever its bytes now live.
 /// </summary>
 public ref struct WalReplay
 {
-    private readonly Segment[] _segments;
+    private readonly WriteAheadLog _log;
     private readonly ulong _fromLsn;
     private readonly ulong _throughLsn;
-    private int _segmentIndex;
+    private ulong _segmentId;
+    private readonly ulong _lastSegmentId;
     private int _offset;
     private Segment? _leased;
+    private byte[]? _offloadedBytes; // the chain of the offloaded segment being walked
     private WalRecordView _current;
 
-    internal WalReplay(Segment[] segments, ulong fromLsn, ulong throughLsn)
+    internal WalReplay(WriteAheadLog log, Segment[] segments, ulong fromLsn, ulong throughLsn)
     {
-        _segments = segments;
+        _log = log;
         _fromLsn = fromLsn;
         _throughLsn = throughLsn;
 
         // Start at the last segment that begins at or below fromLsn: earlier ones hold only lower LSNs.
-        _segmentIndex = 0;
-        for (var i = 0; i < segments.Length; i++)
+        // Segments are looked up by id at each step: one may be offloaded (its table entry replaced) meanwhile.
+        _segmentId = segments.Length == 0 ? 1 : segments[0].Id;
+        _lastSegmentId = segments.Length == 0 ? 0 : segments[^1].Id;
+        foreach (var segment in segments)
         {
-            if (segments[i].PreviousLsn < fromLsn)
+            if (segment.PreviousLsn < fromLsn)
             {
-                _segmentIndex = i;
+                _segmentId = segment.Id;
             }
         }
 
@@ -45,19 +52,11 @@ public ref struct WalReplay
     /// <summary>Advances to the next record; false at the end.</summary>
     public bool MoveNext()
     {
-        while (_segmentIndex < _segments.Length)
+        while (_segmentId <= _lastSegmentId)
         {
-            var segment = _segments[_segmentIndex];
-            if (_leased != segment)
+            if (!TryHold(out var segment, out var chain))
             {
-                _leased?.ReleaseLease();
-                _leased = null;
-                if (!segment.TryAcquireLease())
-                {
-                    return false; // released under us: the caller replays from a checkpoint above it
-                }
-
-                _leased = segment;
+                return false; // released under us: the caller replays from a checkpoint above it
             }
 
             var sealedDurable = segment.IsSealDurable;
@@ -69,16 +68,17 @@ public ref struct WalReplay
                     return false; // the active segment: nothing more is durable
                 }
 
-                _segmentIndex++;
+                Release();
+                _segmentId++;
                 _offset = SegmentHeader.RecordSizeBytes;
                 continue;
             }
 
-            var span = segment.File.GetSpan(_offset, segment.FooterOffset - _offset);
-            var check = WalRecordHeader.Validate(span, segment.Id, segment.FooterOffset - _offset, out var header);
+            var span = chain[_offset..];
+            var check = WalRecordHeader.Validate(span, segment.Id, span.Length, out var header);
             if (check != WalRecordCheck.Ok)
             {
-                throw new WalCorruptionException(segment.Id, _offset, RecoveryCase.SealedBadRecord, $"replay read {check}");
+                throw new WalCorruptionException(segment.Id, _offset, RecoveryCase.SealedBadRecord, $"replay read {check}{(segment.IsOffloaded ? " (offloaded segment)" : string.Empty)}");
             }
 
             if (header.Lsn > _throughLsn)
@@ -101,10 +101,57 @@ public ref struct WalReplay
         return false;
     }
 
-    /// <summary>Releases the segment lease (foreach calls it).</summary>
-    public void Dispose()
+    /// <summary>Releases the segment lease and the offload buffer (foreach calls it).</summary>
+    public void Dispose() => Release();
+
+    // Holds the current segment: a read lease on a local mapping, or its chain read into a buffer
+    // when offloaded. `chain` covers [0, footer) (local) or [0, chain end) (offloaded).
+    private bool TryHold(out Segment segment, out ReadOnlySpan<byte> chain)
+    {
+        chain = default;
+        while (true)
+        {
+            if (!_log.TryGetSegmentInternal(_segmentId, out segment))
+            {
+                return false;
+            }
+
+            if (segment.IsOffloaded)
+            {
+                if (_offloadedBytes is null)
+                {
+                    Release();
+                    _offloadedBytes = _log.ReadOffloadedChain(segment);
+                }
+
+                chain = _offloadedBytes.AsSpan(0, segment.ChainEndOffset);
+                return true;
+            }
+
+            if (_leased != segment)
+            {
+                Release();
+                if (!segment.TryAcquireLease())
+                {
+                    continue; // retired by an offload just now: look the id up again
+                }
+
+                _leased = segment;
+            }
+
+            chain = segment.File.GetSpan(0, segment.FooterOffset);
+            return true;
+        }
+    }
+
+    private void Release()
     {
         _leased?.ReleaseLease();
         _leased = null;
+        if (_offloadedBytes is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_offloadedBytes);
+            _offloadedBytes = null;
+        }
     }
 }

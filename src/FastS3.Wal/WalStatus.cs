@@ -41,4 +41,13 @@ public enum WalStatus
 
     /// <summary>The location names a segment that is not (or no longer) in the log, or is out of bounds.</summary>
     NotFound,
+
+    /// <summary>
+    /// The segment was offloaded: no mapping to lease; <see cref="WriteAheadLog.Read"/> copies its
+    /// bytes from the <see cref="WalOptions.SealedSegmentReader"/> instead.
+    /// </summary>
+    Offloaded,
+
+    /// <summary>An offloaded segment's bytes cannot be derived any more (too many shards lost); never wrong bytes.</summary>
+    Unrecoverable,
 }

@@ -8,11 +8,23 @@ public sealed partial class WriteAheadLog
     /// Copies the payload at <paramref name="location"/> into <paramref name="destination"/>.
     /// The caller reads only locations it got from an append or replay (the bytes are what was
     /// appended; whether they are durable yet is what <see cref="WaitDurableAsync"/> is for).
+    /// An offloaded segment is read through <see cref="WalOptions.SealedSegmentReader"/>:
+    /// <see cref="WalStatus.Unrecoverable"/> when its bytes cannot be derived, never wrong bytes.
     /// </summary>
     public WalStatus Read(WalLocation location, Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, location.LengthBytes, nameof(destination));
+        if (TryGetSegment(location.SegmentId, out var segment) && segment.IsOffloaded)
+        {
+            return IsInBounds(segment, location) ? ReadOffloaded(segment, location, destination) : WalStatus.NotFound;
+        }
+
         using var lease = AcquireRead(location);
+        if (lease.Status == WalStatus.Offloaded)
+        {
+            return Read(location, destination); // offloaded since the lookup above
+        }
+
         if (lease.Status != WalStatus.Ok)
         {
             return lease.Status;
@@ -24,24 +36,36 @@ public sealed partial class WriteAheadLog
 
     /// <summary>
     /// A lease on the payload bytes in the mapping (zero copy, e.g. to send a GET body). The span
-    /// lives until the lease is disposed; the segment cannot be released meanwhile.
+    /// lives until the lease is disposed; the segment cannot be released meanwhile. An offloaded
+    /// segment has no mapping: <see cref="WalStatus.Offloaded"/> tells the caller to
+    /// <see cref="Read"/> into its own buffer instead.
     /// </summary>
     public WalReadLease AcquireRead(WalLocation location)
     {
-        if (!TryGetSegment(location.SegmentId, out var segment)
-            || location.Offset < SegmentHeader.RecordSizeBytes + WalRecordHeader.Size
-            || location.LengthBytes < 0
-            || (long)location.Offset + location.LengthBytes > segment.FooterOffset)
+        while (true)
         {
-            return new WalReadLease(WalStatus.NotFound, null, default);
-        }
+            if (!TryGetSegment(location.SegmentId, out var segment) || !IsInBounds(segment, location))
+            {
+                return new WalReadLease(WalStatus.NotFound, null, default);
+            }
 
-        if (!segment.TryAcquireLease())
-        {
-            return new WalReadLease(WalStatus.NotFound, null, default);
-        }
+            if (segment.IsOffloaded)
+            {
+                return new WalReadLease(WalStatus.Offloaded, null, default);
+            }
 
-        return new WalReadLease(WalStatus.Ok, segment, segment.File.GetSpan(location.Offset, location.LengthBytes));
+            if (segment.TryAcquireLease())
+            {
+                return new WalReadLease(WalStatus.Ok, segment, segment.File.GetSpan(location.Offset, location.LengthBytes));
+            }
+
+            if (!TryGetSegment(location.SegmentId, out var now) || now == segment)
+            {
+                return new WalReadLease(WalStatus.NotFound, null, default); // released
+            }
+
+            // Retired by an offload between the lookup and the lease: look again.
+        }
     }
 
     /// <summary>
@@ -49,5 +73,10 @@ public sealed partial class WriteAheadLog
     /// Runs concurrently with appends; it stops at the durable LSN observed when it started.
     /// </summary>
     public WalReplay Replay(ulong fromLsn = 0) =>
-        new(Volatile.Read(ref _segmentTable).Segments, fromLsn, DurableLsn);
+        new(this, Volatile.Read(ref _segmentTable).Segments, fromLsn, DurableLsn);
+
+    private static bool IsInBounds(Segment segment, WalLocation location) =>
+        location.Offset >= SegmentHeader.RecordSizeBytes + WalRecordHeader.Size
+        && location.LengthBytes >= 0
+        && (long)location.Offset + location.LengthBytes <= segment.FooterOffset;
 }

@@ -61,13 +61,19 @@ public sealed partial class WriteAheadLog
         _s3HwmLsn = _metadata.S3HwmLsn;
         Debug.Assert(_s3HwmLsn <= _lowWaterMarkLsn || !_externalLsns);
 
+        var offloaded = LoadOffloadManifest();
         var ids = _device.ListSegmentIds();
-        var live = new List<ulong>(ids.Count);
+        var live = new List<ulong>(ids.Count + offloaded.Count);
         foreach (var id in ids)
         {
             if (id < _metadata.FirstLiveSegmentId)
             {
                 Log($"WAL recovery: segment {id} is below the first live segment {_metadata.FirstLiveSegmentId} (release interrupted); recycling it");
+                _device.RecycleSegment(id);
+            }
+            else if (offloaded.ContainsKey(id))
+            {
+                Log($"WAL recovery: segment {id} is offloaded (manifest) but its file is still here (offload interrupted); recycling it");
                 _device.RecycleSegment(id);
             }
             else
@@ -77,6 +83,8 @@ public sealed partial class WriteAheadLog
         }
 
         var totalBytes = (long)live.Count * _options.SegmentSizeBytes;
+        live.AddRange(offloaded.Keys);
+        live.Sort();
         var progress = new ProgressState(totalBytes, started) { Callback = _options.RecoveryProgress, Time = _options.TimeProvider };
         var previousLastLsn = 0UL;
         Segment? tail = null;
@@ -87,6 +95,21 @@ public sealed partial class WriteAheadLog
             if (index > 0 && id != live[index - 1] + 1)
             {
                 throw new WalCorruptionException(id, 0, RecoveryCase.MissingSegment, $"segment {live[index - 1] + 1} is missing");
+            }
+
+            if (offloaded.TryGetValue(id, out var entry))
+            {
+                // Known from the manifest, never scanned: its file is gone and it was whole when sealed.
+                if (index > 0 && entry.PreviousLsn != previousLastLsn)
+                {
+                    throw new WalCorruptionException(id, 0, RecoveryCase.SealedInconsistent, $"offloaded segment says previous LSN {entry.PreviousLsn}, previous segment ends at {previousLastLsn}");
+                }
+
+                AddSegment(Segment.Offloaded(entry));
+                report.DecisionList.Add(new RecoveryDecision(id, RecoveryCase.Offloaded, 0));
+                report.RecordsRecovered += entry.RecordCount;
+                previousLastLsn = entry.LastLsn;
+                continue;
             }
 
             var file = _device.OpenSegment(id, _options.SegmentSizeBytes);
@@ -148,6 +171,11 @@ public sealed partial class WriteAheadLog
         for (; index < live.Count; index++)
         {
             var id = live[index];
+            if (offloaded.ContainsKey(id))
+            {
+                throw new WalCorruptionException(id, 0, RecoveryCase.MissingSegment, $"offloaded segment {id} follows the unsealed tail {tail!.Id}");
+            }
+
             using (var file = _device.OpenSegment(id, _options.SegmentSizeBytes))
             {
                 var scan = ScanSegment(file, progress, walkSealedChain: false); // only its footer matters here
@@ -219,6 +247,7 @@ public sealed partial class WriteAheadLog
         report.BytesScanned = progress.BytesScanned;
         report.Elapsed = _options.TimeProvider.GetElapsedTime(started);
         progress.Report(_options.RecoveryProgress, _options.TimeProvider, final: true);
+        DropReleasedOffloads();
         Log($"WAL recovery: {report.RecordsRecovered} records, {report.BytesScanned} bytes in {report.Elapsed.TotalMilliseconds:F1} ms; tail {tail.Id}: {report.TailCase}; last LSN {report.LastLsn}");
         AnnounceSealedSegments();
     }

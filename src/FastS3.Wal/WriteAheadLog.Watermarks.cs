@@ -151,6 +151,7 @@ public sealed partial class WriteAheadLog
     public WalStatus ReleaseSegmentsThrough(ulong segmentId)
     {
         lock (_rollLock)
+        lock (_offloadLock)
         {
             var table = Volatile.Read(ref _segmentTable);
             var released = table.Segments.Where(s => s.Id <= segmentId).ToArray();
@@ -180,8 +181,25 @@ public sealed partial class WriteAheadLog
                 Volatile.Write(ref _segmentTable, table.Slice(segmentId + 1, ulong.MaxValue));
             }
 
+            if (released.Any(s => s.IsOffloaded))
+            {
+                // The metadata already excludes them, so a failure here only leaves a longer
+                // manifest that recovery filters; the copies are dropped after it either way.
+                var status = PersistOffloadManifest(_offloadEntries.Where(e => e.SegmentId > segmentId).ToList());
+                if (status != WalStatus.Ok)
+                {
+                    Log($"WAL could not shorten the offload manifest after releasing through {segmentId}: {status}");
+                }
+            }
+
             foreach (var segment in released)
             {
+                if (segment.IsOffloaded)
+                {
+                    _options.SealedSegmentReader!.Drop(segment.Id);
+                    continue;
+                }
+
                 segment.RetireAndWaitForReaders();
                 segment.File.Dispose();
                 try
@@ -219,6 +237,7 @@ public sealed partial class WriteAheadLog
     {
         var table = Volatile.Read(ref _segmentTable);
         var cut = table.Segments.LastOrDefault(s => s.PreviousLsn <= afterLsn);
+        Debug.Assert(cut is null || !cut.IsOffloaded, "offloaded segments lie at or below the LWM, truncation above it");
         if (cut is null)
         {
             return WalStatus.BelowLowWaterMark; // the cut lies in released segments
@@ -275,7 +294,8 @@ public sealed partial class WriteAheadLog
 
             lock (_segmentTableLock)
             {
-                Volatile.Write(ref _segmentTable, table.Slice(table.FirstId, cut.Id));
+                // Re-read: an offload may have swapped an entry below the cut since `table` was taken.
+                Volatile.Write(ref _segmentTable, Volatile.Read(ref _segmentTable).Slice(table.FirstId, cut.Id));
             }
 
             // 2. Unseal before cutting the chain, each step flushed: a torn mix of "sealed" and

@@ -135,6 +135,12 @@ public sealed partial class WriteAheadLog : IDisposable
     public static WriteAheadLog Open(IWalDevice device, WalOptions? options = null)
     {
         var log = new WriteAheadLog(device, options ?? new WalOptions());
+        if (log._options.SealedSegmentReader is not null)
+        {
+            // Before recovery announces anything: the sink may report its first offload at once.
+            log._options.SealedSegmentSink?.OnLogOpened(log);
+        }
+
         try
         {
             log.Recover();
@@ -169,7 +175,12 @@ public sealed partial class WriteAheadLog : IDisposable
         _preparerWake.Release();
         _preparerThread?.Join();
         FailWaiters(WalStatus.Closed);
-        DisposeSegments();
+        lock (_offloadLock)
+        {
+            // An offload in flight (the sink's thread) finishes first; later ones see _closing.
+            DisposeSegments();
+        }
+
         _flusherWake.Dispose();
         _preparerWake.Dispose();
     }
@@ -187,7 +198,7 @@ public sealed partial class WriteAheadLog : IDisposable
     {
         foreach (var segment in Volatile.Read(ref _segmentTable).Segments)
         {
-            segment?.File.Dispose();
+            segment?.DisposeFile();
         }
 
         lock (_spareLock)

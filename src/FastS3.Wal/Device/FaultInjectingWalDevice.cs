@@ -19,6 +19,7 @@ public sealed class FaultInjectingWalDevice : IWalDevice
     private readonly SortedDictionary<ulong, MemoryFileState> _files = [];
     private readonly Stack<MemoryFileState> _recycled = new();
     private byte[]? _metadata;
+    private byte[]? _offloadManifest;
     private long _flushCount;
 
     /// <summary>Creating a segment beyond this many live files fails with ENOSPC (disk full).</summary>
@@ -123,27 +124,16 @@ public sealed class FaultInjectingWalDevice : IWalDevice
     }
 
     /// <inheritdoc />
-    public byte[]? ReadMetadata()
-    {
-        lock (_lock)
-        {
-            return _metadata?.ToArray();
-        }
-    }
+    public byte[]? ReadMetadata() => ReadSmallFile(ref _metadata);
 
     /// <inheritdoc />
-    public void WriteMetadataDurable(ReadOnlySpan<byte> bytes)
-    {
-        lock (_lock)
-        {
-            if (FailMetadataWrites)
-            {
-                throw new IOException("Input/output error (simulated metadata write)", 5);
-            }
+    public void WriteMetadataDurable(ReadOnlySpan<byte> bytes) => ReplaceSmallFile(ref _metadata, bytes);
 
-            _metadata = bytes.ToArray(); // rename is atomic: old or new, never a mix
-        }
-    }
+    /// <inheritdoc />
+    public byte[]? ReadOffloadManifest() => ReadSmallFile(ref _offloadManifest);
+
+    /// <inheritdoc />
+    public void WriteOffloadManifestDurable(ReadOnlySpan<byte> bytes) => ReplaceSmallFile(ref _offloadManifest, bytes);
 
     /// <summary>
     /// A new device holding what survives a power cut right now: every flushed byte, and, when
@@ -180,9 +170,31 @@ public sealed class FaultInjectingWalDevice : IWalDevice
             }
 
             copy._metadata = _metadata?.ToArray();
+            copy._offloadManifest = _offloadManifest?.ToArray();
         }
 
         return copy;
+    }
+
+    private byte[]? ReadSmallFile(ref byte[]? file)
+    {
+        lock (_lock)
+        {
+            return file?.ToArray();
+        }
+    }
+
+    private void ReplaceSmallFile(ref byte[]? file, ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            if (FailMetadataWrites)
+            {
+                throw new IOException("Input/output error (simulated metadata write)", 5);
+            }
+
+            file = bytes.ToArray(); // rename is atomic: old or new, never a mix
+        }
     }
 
     /// <summary>Flips one bit in both images (media corruption that a flush already persisted).</summary>

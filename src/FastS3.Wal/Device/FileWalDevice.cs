@@ -19,6 +19,7 @@ public sealed class FileWalDevice : IWalDevice
     private const string RecyclePrefix = "recycle-";
     private const string TempSuffix = ".tmp";
     private const string MetadataName = "wal.meta";
+    private const string OffloadManifestName = "wal.offload";
 
     // Zero-fill in 1 MiB writes: large enough to run at disk bandwidth, small enough for the stack
     // of a background thread's pooled buffer.
@@ -141,7 +142,9 @@ public sealed class FileWalDevice : IWalDevice
         else
         {
             sourcePath = finalPath + TempSuffix;
-            handle = File.OpenHandle(sourcePath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: sizeBytes);
+            // FileShare.Read: on Unix .NET turns FileShare.None into an exclusive flock held for the
+            // segment's whole life, which would lock out the sealed-segment consumer reading it.
+            handle = File.OpenHandle(sourcePath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: sizeBytes);
             try
             {
                 RandomAccess.SetLength(handle, sizeBytes);
@@ -219,26 +222,19 @@ public sealed class FileWalDevice : IWalDevice
     }
 
     /// <inheritdoc />
-    public byte[]? ReadMetadata()
-    {
-        var path = Path.Combine(_directory, MetadataName);
-        return File.Exists(path) ? File.ReadAllBytes(path) : null;
-    }
+    public byte[]? ReadMetadata() => ReadSmallFile(MetadataName);
 
     /// <inheritdoc />
-    public void WriteMetadataDurable(ReadOnlySpan<byte> bytes)
-    {
-        var path = Path.Combine(_directory, MetadataName);
-        var temp = path + TempSuffix;
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.ReadWrite))
-        {
-            RandomAccess.Write(handle, bytes, 0);
-            Fdatasync(handle);
-        }
+    public void WriteMetadataDurable(ReadOnlySpan<byte> bytes) => ReplaceDurable(MetadataName, bytes);
 
-        File.Move(temp, path, overwrite: true);
-        DirectorySync.Fsync(_directory);
-    }
+    /// <inheritdoc />
+    public byte[]? ReadOffloadManifest() => ReadSmallFile(OffloadManifestName);
+
+    /// <inheritdoc />
+    public void WriteOffloadManifestDurable(ReadOnlySpan<byte> bytes) => ReplaceDurable(OffloadManifestName, bytes);
+
+    /// <summary>The file name of segment <paramref name="segmentId"/> in a WAL directory (a sealed-segment consumer reads it).</summary>
+    public static string SegmentFileName(ulong segmentId) => segmentId.ToString("x16", CultureInfo.InvariantCulture) + SegmentSuffix;
 
     /// <inheritdoc />
     public void Dispose()
@@ -264,6 +260,26 @@ public sealed class FileWalDevice : IWalDevice
         }
     }
 
-    private string SegmentPath(ulong segmentId) =>
-        Path.Combine(_directory, segmentId.ToString("x16", CultureInfo.InvariantCulture) + SegmentSuffix);
+    private string SegmentPath(ulong segmentId) => Path.Combine(_directory, SegmentFileName(segmentId));
+
+    private byte[]? ReadSmallFile(string name)
+    {
+        var path = Path.Combine(_directory, name);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    // Write temp, fsync, rename, fsync the directory: a reader sees the old or the new bytes.
+    private void ReplaceDurable(string name, ReadOnlySpan<byte> bytes)
+    {
+        var path = Path.Combine(_directory, name);
+        var temp = path + TempSuffix;
+        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, bytes, 0);
+            Fdatasync(handle);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        DirectorySync.Fsync(_directory);
+    }
 }

@@ -37,4 +37,10 @@ public interface IWalDevice : IDisposable
 
     /// <summary>Replaces the metadata file durably: write temp, fsync, rename, fsync directory.</summary>
     void WriteMetadataDurable(ReadOnlySpan<byte> bytes);
+
+    /// <summary>The offload manifest's bytes, or null if it does not exist.</summary>
+    byte[]? ReadOffloadManifest();
+
+    /// <summary>Replaces the offload manifest durably, with the same recipe as the metadata.</summary>
+    void WriteOffloadManifestDurable(ReadOnlySpan<byte> bytes);
 }
