@@ -135,6 +135,34 @@ public sealed partial class EngineObjectStore : IObjectStore
         }
     }
 
+    /// <summary>Counters and gauges for metrics (cheap: no I/O, one pass over the per-segment live counts).</summary>
+    public EngineStatistics GetStatistics()
+    {
+        var segments = _wal.SegmentIds.Count;
+        return new EngineStatistics
+        {
+            DurableLsn = _wal.DurableLsn,
+            VisibleLsn = VisibleLsn,
+            LogSegments = segments,
+            LogBytes = (long)segments * _options.SegmentSizeBytes,
+            LiveBytes = _space.Snapshot().Values.Sum(),
+            Flushes = _wal.FlushCount,
+            FlushedRecords = _wal.FlushedRecordCount,
+            Checkpoints = CheckpointCount,
+            RecoveryElapsed = Recovery.Elapsed,
+            RecoveryRecordsReplayed = Recovery.RecordsReplayed,
+            RecoveryBytesReplayed = Recovery.BytesReplayed,
+            ScrubSegmentsToVerify = _wal.Scrub.SegmentsToVerify,
+            ScrubSegmentsVerified = _wal.Scrub.SegmentsVerified,
+            ScrubBytesVerified = _wal.Scrub.BytesVerified,
+            ScrubCorruptSegments = _wal.Scrub.Corrupt.Count,
+            CompactionPasses = Compaction.Passes,
+            CompactionSegmentsReleased = Compaction.SegmentsReleased,
+            CompactionExtentsRelocated = Compaction.ExtentsRelocated,
+            CompactionBytesRelocated = Compaction.BytesRelocated,
+        };
+    }
+
     /// <summary>Live (referenced) bytes per WAL segment: what compaction would keep.</summary>
     public IReadOnlyDictionary<ulong, long> LiveBytesBySegment() => _space.Snapshot();
 

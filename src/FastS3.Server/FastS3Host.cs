@@ -6,6 +6,7 @@ using FastS3.Http;
 using FastS3.S3;
 using FastS3.Segments;
 using FastS3.Storage;
+using FastS3.Wal;
 using FastS3.Wal.Device;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -73,7 +74,9 @@ public sealed class FastS3Host : IAsyncDisposable
         var s3Options = new S3Options { Region = config.Region, VirtualHostDomains = config.VirtualHostDomains };
         var application = new S3Application(store, s3Options, authenticator, loggerFactory.CreateLogger("FastS3.S3"));
         var health = new HealthEndpoint(application, () => erasure?.Maintenance.Snapshot);
-        var server = new HttpServer(health, limits ?? new HttpLimits(), loggerFactory.CreateLogger("FastS3.Http"));
+        var engine = store as EngineObjectStore;
+        var metrics = new MetricsEndpoint(health, () => engine?.GetStatistics(), () => erasure?.Maintenance.Snapshot);
+        var server = new HttpServer(metrics, limits ?? new HttpLimits(), loggerFactory.CreateLogger("FastS3.Http"));
         server.Start(config.ListenAddress);
         return new FastS3Host(server, store, erasure, server.LocalEndPoint!);
     }
@@ -127,6 +130,9 @@ public sealed class FastS3Host : IAsyncDisposable
             engine = EngineObjectStore.Open(config.StorageRoot, new EngineOptions
             {
                 SegmentSizeBytes = config.SegmentSizeBytes,
+                Durability = config.Durability == "os" ? Durability.Os : Durability.Fsync,
+                CheckpointInterval = TimeSpan.FromSeconds(config.CheckpointIntervalSeconds),
+                CompactionLiveFraction = config.CompactionLiveFraction,
                 SealedSegmentSink = coder,
                 SealedSegmentReader = shards,
                 Log = message => logger.LogInformation("{Message}", message),

@@ -44,6 +44,15 @@ public sealed record ServerConfig
     /// <summary>One directory per drive, at least k + m; shard i of segment s goes to directory (i + s) mod N.</summary>
     public IReadOnlyList<string> DataDirs { get; init; } = [];
 
+    /// <summary>"fsync" (default): a write is acknowledged once durable on disk; "os": once in the page cache (no checkpoints, no compaction).</summary>
+    public string Durability { get; init; } = "fsync";
+
+    /// <summary>Seconds between index checkpoints: bounds how much log a restart replays.</summary>
+    public int CheckpointIntervalSeconds { get; init; } = 60;
+
+    /// <summary>Compact while the sealed log's live fraction is below this (0 turns compaction off).</summary>
+    public double CompactionLiveFraction { get; init; } = 0.5;
+
     /// <summary>WAL segment size (embedding and tests only, no config key): small segments seal and offload after a few objects.</summary>
     public int SegmentSizeBytes { get; init; } = Wal.WalOptions.DefaultSegmentSizeBytes;
 
@@ -52,6 +61,7 @@ public sealed record ServerConfig
         "listen_addr", "protocol", "auth_file", "storage_backend", "storage_root", "region",
         "allow_anonymous", "allow_header_auth", "virtual_host_domains",
         "enable_erasure_coding", "erasure_data_blocks", "erasure_parity_blocks", "data_dirs",
+        "durability", "checkpoint_interval_seconds", "compaction_live_fraction",
     ];
 
     /// <summary>Reads <paramref name="path"/>; a missing file is an error only when <paramref name="required"/>.</summary>
@@ -176,6 +186,29 @@ public sealed record ServerConfig
             }
 
             config = config with { DataDirs = array.Cast<string>().Select(d => d.Length == 0 ? d : Path.GetFullPath(d, baseDir)).ToArray() };
+        }
+
+        if (table.TryGetValue("durability", out var durability))
+        {
+            var value = String(durability, "durability");
+            config = config with { Durability = value is "fsync" or "os" ? value : throw new ConfigException($"key 'durability': '{value}' is not one of fsync, os") };
+        }
+
+        if (table.TryGetValue("checkpoint_interval_seconds", out var interval))
+        {
+            var value = Int(interval, "checkpoint_interval_seconds");
+            config = config with { CheckpointIntervalSeconds = value is >= 1 and <= 86_400 ? value : throw new ConfigException($"key 'checkpoint_interval_seconds': {value} is outside 1..86400") };
+        }
+
+        if (table.TryGetValue("compaction_live_fraction", out var fraction))
+        {
+            var value = fraction switch
+            {
+                double d => d,
+                long l => l,
+                _ => throw new ConfigException($"key 'compaction_live_fraction': expected a number, got {Describe(fraction)}"),
+            };
+            config = config with { CompactionLiveFraction = value is >= 0 and < 1 ? value : throw new ConfigException($"key 'compaction_live_fraction': {value.ToString(CultureInfo.InvariantCulture)} is outside [0, 1)") };
         }
 
         config.Validate();

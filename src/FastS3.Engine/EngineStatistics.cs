@@ -1,0 +1,45 @@
+namespace FastS3.Engine;
+
+/// <summary>A point-in-time view of the engine for metrics: log, recovery, verification, checkpoints and compaction.</summary>
+public sealed record EngineStatistics
+{
+    public required ulong DurableLsn { get; init; }
+
+    public required ulong VisibleLsn { get; init; }
+
+    public required int LogSegments { get; init; }
+
+    /// <summary>Bytes the log's segments occupy (local or offloaded): what compaction keeps near the live bytes.</summary>
+    public required long LogBytes { get; init; }
+
+    /// <summary>Bytes of extents the index references.</summary>
+    public required long LiveBytes { get; init; }
+
+    public required long Flushes { get; init; }
+
+    public required long FlushedRecords { get; init; }
+
+    public required int Checkpoints { get; init; }
+
+    public required TimeSpan RecoveryElapsed { get; init; }
+
+    public required long RecoveryRecordsReplayed { get; init; }
+
+    public required long RecoveryBytesReplayed { get; init; }
+
+    public required int ScrubSegmentsToVerify { get; init; }
+
+    public required int ScrubSegmentsVerified { get; init; }
+
+    public required long ScrubBytesVerified { get; init; }
+
+    public required int ScrubCorruptSegments { get; init; }
+
+    public required long CompactionPasses { get; init; }
+
+    public required long CompactionSegmentsReleased { get; init; }
+
+    public required long CompactionExtentsRelocated { get; init; }
+
+    public required long CompactionBytesRelocated { get; init; }
+}
