@@ -4,7 +4,7 @@ namespace FastS3.Bench;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project bench/FastS3.Bench -- --filter '*'</c> for the
-/// BenchmarkDotNet suite; <c>-- restart</c> for the restart-time measurement.
+/// BenchmarkDotNet suite; <c>-- restart</c> and <c>-- compaction</c> for the restart-time and disk-use measurements.
 /// </summary>
 public static class Program
 {
@@ -13,6 +13,11 @@ public static class Program
         if (args is ["restart", ..])
         {
             return Engine.RestartTime.Run(args[1..]);
+        }
+
+        if (args is ["compaction", ..])
+        {
+            return Engine.CompactionSpace.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
