@@ -30,6 +30,7 @@ internal sealed class ErasureEngine : IAsyncDisposable
         {
             SegmentSizeBytes = EngineTestSupport.SmallSegmentBytes,
             CheckpointInterval = TimeSpan.Zero,
+            CompactionInterval = TimeSpan.Zero, // tests compact explicitly
             CheckpointOnClose = checkpointOnClose,
             SealedSegmentSink = Sink,
             SealedSegmentReader = Store,
