@@ -48,7 +48,7 @@ internal sealed partial class BTree
             }
 
             free.AddRange(_unpublished);
-            var record = IndexCheckpointRecord.Write(published.RootPageId, published.AppliedLsn, _pageCount, published.EntryCount, free);
+            var record = IndexCheckpointRecord.Encode(published.RootPageId, published.AppliedLsn, _pageCount, published.EntryCount, free, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
             var pages = _uncheckpointed;
             _uncheckpointed = [];
             _readers[published.Version] = _readers.GetValueOrDefault(published.Version) + 1;

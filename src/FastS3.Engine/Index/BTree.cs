@@ -24,6 +24,7 @@ internal sealed partial class BTree : IDisposable
     public const ulong NoPage = 0;
 
     private readonly IPageDevice _device;
+    private readonly TimeProvider _timeProvider;
     private readonly PageFile _file;
     private readonly BufferPool _pool;
 
@@ -57,9 +58,10 @@ internal sealed partial class BTree : IDisposable
     private bool _checkpointRunning;
     private Exception? _checkpointFailure;
 
-    private BTree(IPageDevice device, long bufferPoolBytes)
+    private BTree(IPageDevice device, long bufferPoolBytes, TimeProvider timeProvider)
     {
         _device = device;
+        _timeProvider = timeProvider;
         _file = new PageFile(device);
         _pool = new BufferPool(_file, bufferPoolBytes);
         _published = new PublishedVersion(1, NoPage, 0, 0);
@@ -105,12 +107,12 @@ internal sealed partial class BTree : IDisposable
     /// if there is none). Pages written after that checkpoint are garbage and get reused.
     /// </summary>
     /// <exception cref="PageCorruptionException">The checkpoint record is corrupt.</exception>
-    public static BTree Open(IPageDevice device, long bufferPoolBytes)
+    public static BTree Open(IPageDevice device, long bufferPoolBytes, TimeProvider? timeProvider = null)
     {
-        var tree = new BTree(device, bufferPoolBytes);
-        var (record, freePages) = IndexCheckpointRecord.Read(device.ReadMetadata());
+        var tree = new BTree(device, bufferPoolBytes, timeProvider ?? TimeProvider.System);
+        var record = IndexCheckpointRecord.Decode(device.ReadMetadata());
         tree._pageCount = Math.Max(record.PageCount, 1);
-        foreach (var page in freePages)
+        foreach (var page in record.FreePages)
         {
             tree._freePages.Push(page);
         }

@@ -1,150 +1,77 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
+using FastS3.Engine.Checkpoints;
 using FastS3.Engine.Paging;
 
 namespace FastS3.Engine.Index;
 
 /// <summary>
-/// The durable record of one index checkpoint: a 64-byte header (root page, applied LSN, page
-/// count, entry count, free-page count, both CRC32Cs) and the free page ids as u64s. Written with
-/// the durable-replace recipe after the pages it names are fsynced; parsed into locals, magic,
-/// header CRC, version and body CRC checked before any field is believed.
+/// The durable record of one index checkpoint, in the engine's checkpoint framing
+/// (<see cref="CheckpointHeader"/>: magic, version, applied LSN, body length and CRC32C). Body:
+/// root page id, page count, entry count (u64 each), then the free page ids (u64 each). Written
+/// with the durable-replace recipe after the pages it names are fsynced.
 /// </summary>
-[StructLayout(LayoutKind.Explicit, Size = HeaderSize)]
-internal struct IndexCheckpointRecord
+/// <param name="RootPageId">The root, or <see cref="BTree.NoPage"/> for an empty tree.</param>
+/// <param name="AppliedLsn">Every commit with LSN &lt;= this is in the tree; replay starts above it.</param>
+/// <param name="PageCount">Pages [1, PageCount) are in use or free; later ones do not exist yet.</param>
+/// <param name="EntryCount">Entries the tree holds.</param>
+/// <param name="FreePages">Pages the root does not reach.</param>
+internal sealed record IndexCheckpointRecord(ulong RootPageId, ulong AppliedLsn, ulong PageCount, ulong EntryCount, ulong[] FreePages)
 {
-    public const int HeaderSize = 64;
+    private const int FixedBodyBytes = 24;
 
-    /// <summary>"FS3INDX" and a zero byte, little-endian.</summary>
-    public const ulong ExpectedMagic = 0x0058444E49335346;
+    /// <summary>No checkpoint yet: the empty tree (page 0 is never used).</summary>
+    public static IndexCheckpointRecord Empty { get; } = new(BTree.NoPage, 0, 1, 0, []);
 
-    public const ushort CurrentFormatVersion = 1;
-
-    private const int HeaderCrcOffset = 12;
-
-    [FieldOffset(0)]
-    public ulong Magic;
-
-    [FieldOffset(8)]
-    public ushort FormatVersion;
-
-    [FieldOffset(10)]
-    public ushort Reserved0;
-
-    [FieldOffset(12)]
-    public uint HeaderCrc;
-
-    [FieldOffset(16)]
-    public ulong RootPageId;
-
-    /// <summary>Every commit with LSN &lt;= this is in the tree; replay starts above it.</summary>
-    [FieldOffset(24)]
-    public ulong AppliedLsn;
-
-    /// <summary>Pages [1, PageCount) are allocated or free; later ones do not exist yet.</summary>
-    [FieldOffset(32)]
-    public ulong PageCount;
-
-    [FieldOffset(40)]
-    public ulong EntryCount;
-
-    [FieldOffset(48)]
-    public uint FreePageCount;
-
-    [FieldOffset(52)]
-    public uint BodyCrc;
-
-    [FieldOffset(56)]
-    public ulong Reserved1;
-
-    public static byte[] Write(ulong rootPageId, ulong appliedLsn, ulong pageCount, ulong entryCount, IReadOnlyCollection<ulong> freePages)
+    public static byte[] Encode(ulong rootPageId, ulong appliedLsn, ulong pageCount, ulong entryCount, IReadOnlyCollection<ulong> freePages, long createdUnixMs)
     {
-        var bytes = new byte[HeaderSize + (8 * freePages.Count)];
-        var body = bytes.AsSpan(HeaderSize);
-        var offset = 0;
+        var bytes = new byte[CheckpointHeader.Size + FixedBodyBytes + (8 * freePages.Count)];
+        var body = bytes.AsSpan(CheckpointHeader.Size);
+        BinaryPrimitives.WriteUInt64LittleEndian(body, rootPageId);
+        BinaryPrimitives.WriteUInt64LittleEndian(body[8..], pageCount);
+        BinaryPrimitives.WriteUInt64LittleEndian(body[16..], entryCount);
+        var offset = FixedBodyBytes;
         foreach (var page in freePages)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(body[offset..], page);
             offset += 8;
         }
 
-        var span = bytes.AsSpan(0, HeaderSize);
-        BinaryPrimitives.WriteUInt64LittleEndian(span, ExpectedMagic);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], CurrentFormatVersion);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[16..], rootPageId);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[24..], appliedLsn);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[32..], pageCount);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[40..], entryCount);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[48..], (uint)freePages.Count);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[52..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body));
-        BinaryPrimitives.WriteUInt32LittleEndian(span[HeaderCrcOffset..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, span));
+        CheckpointHeader.WriteFor(bytes, appliedLsn, createdUnixMs);
         return bytes;
     }
 
-    /// <summary>Parses a record and its free-page body; null bytes (no checkpoint yet) give the empty tree.</summary>
+    /// <summary>Parses a record after checking its framing; null bytes (no checkpoint yet) give <see cref="Empty"/>.</summary>
     /// <exception cref="PageCorruptionException">The record fails a check (reported as page 0).</exception>
-    public static (IndexCheckpointRecord Header, ulong[] FreePages) Read(byte[]? bytes)
+    public static IndexCheckpointRecord Decode(byte[]? bytes)
     {
         if (bytes is null)
         {
-            return (new IndexCheckpointRecord { Magic = ExpectedMagic, FormatVersion = CurrentFormatVersion, PageCount = 1 }, []);
+            return Empty;
         }
 
-        if (bytes.Length < HeaderSize)
+        var problem = CheckpointHeader.TryReadWithBody(bytes, out var header);
+        var body = bytes.AsSpan(Math.Min(bytes.Length, CheckpointHeader.Size));
+        if (problem is null && (body.Length < FixedBodyBytes || (body.Length - FixedBodyBytes) % 8 != 0))
         {
-            throw Corrupt($"{bytes.Length} bytes, shorter than the {HeaderSize}-byte header");
+            problem = $"body of {body.Length} bytes is not 24 + 8 per free page";
         }
 
-        Span<byte> header = stackalloc byte[HeaderSize];
-        bytes.AsSpan(0, HeaderSize).CopyTo(header);
-        var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[HeaderCrcOffset..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderCrcOffset..], 0);
-        var magic = BinaryPrimitives.ReadUInt64LittleEndian(header);
-        if (magic != ExpectedMagic)
+        if (problem is not null)
         {
-            throw Corrupt($"bad magic 0x{magic:X16}");
+            throw new PageCorruptionException(BTree.NoPage, "checkpoint record: " + problem);
         }
 
-        if (Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, header) != storedCrc)
-        {
-            throw Corrupt("header CRC32C mismatch");
-        }
-
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
-        if (version != CurrentFormatVersion)
-        {
-            throw Corrupt($"format version {version}, this build reads {CurrentFormatVersion}");
-        }
-
-        var freeCount = BinaryPrimitives.ReadUInt32LittleEndian(header[48..]);
-        var body = bytes.AsSpan(HeaderSize);
-        if ((ulong)body.Length != 8UL * freeCount
-            || Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body) != BinaryPrimitives.ReadUInt32LittleEndian(header[52..]))
-        {
-            throw Corrupt("free-page list length or CRC32C mismatch");
-        }
-
-        var free = new ulong[freeCount];
+        var free = new ulong[(body.Length - FixedBodyBytes) / 8];
         for (var i = 0; i < free.Length; i++)
         {
-            free[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(8 * i)..]);
+            free[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(FixedBodyBytes + (8 * i))..]);
         }
 
-        var record = new IndexCheckpointRecord
-        {
-            Magic = magic,
-            FormatVersion = version,
-            HeaderCrc = storedCrc,
-            RootPageId = BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
-            AppliedLsn = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]),
-            PageCount = BinaryPrimitives.ReadUInt64LittleEndian(header[32..]),
-            EntryCount = BinaryPrimitives.ReadUInt64LittleEndian(header[40..]),
-            FreePageCount = freeCount,
-            BodyCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[52..]),
-        };
-        return (record, free);
+        return new IndexCheckpointRecord(
+            BinaryPrimitives.ReadUInt64LittleEndian(body),
+            header.AppliedLsn,
+            BinaryPrimitives.ReadUInt64LittleEndian(body[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(body[16..]),
+            free);
     }
-
-    private static PageCorruptionException Corrupt(string detail) => new(0, "checkpoint record: " + detail);
 }

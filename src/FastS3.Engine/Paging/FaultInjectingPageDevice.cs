@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastS3.Engine.Checkpoints;
 
 namespace FastS3.Engine.Paging;
 
@@ -18,16 +19,16 @@ public sealed class FaultInjectingPageDevice : IPageDevice
     private byte[] _durable;
     private long _length;
     private long _durableLength;
-    private byte[]? _metadata;
+    private readonly MemoryCheckpointStore _metadata;
     private (long Offset, int Length)? _lastUnsyncedWrite;
 
     /// <summary>Creates an empty device.</summary>
     public FaultInjectingPageDevice()
-        : this([], 0, null)
+        : this([], 0, new MemoryCheckpointStore())
     {
     }
 
-    private FaultInjectingPageDevice(byte[] image, long length, byte[]? metadata)
+    private FaultInjectingPageDevice(byte[] image, long length, MemoryCheckpointStore metadata)
     {
         _volatile = image.ToArray();
         _durable = image;
@@ -39,8 +40,12 @@ public sealed class FaultInjectingPageDevice : IPageDevice
     /// <summary>When set, <see cref="Sync"/> fails with EIO (and syncs nothing) until cleared.</summary>
     public bool FailSyncs { get; set; }
 
-    /// <summary>When set, metadata writes fail with EIO.</summary>
-    public bool FailMetadataWrites { get; set; }
+    /// <summary>When set, metadata writes fail (as a full disk would).</summary>
+    public bool FailMetadataWrites
+    {
+        get => _metadata.FailWrites;
+        set => _metadata.FailWrites = value;
+    }
 
     /// <summary>Page writes so far (synced or not).</summary>
     public long WriteCount { get; private set; }
@@ -120,27 +125,10 @@ public sealed class FaultInjectingPageDevice : IPageDevice
     }
 
     /// <inheritdoc />
-    public byte[]? ReadMetadata()
-    {
-        lock (_lock)
-        {
-            return _metadata?.ToArray();
-        }
-    }
+    public byte[]? ReadMetadata() => _metadata.Read();
 
     /// <inheritdoc />
-    public void WriteMetadataDurable(ReadOnlySpan<byte> bytes)
-    {
-        lock (_lock)
-        {
-            if (FailMetadataWrites)
-            {
-                throw new IOException("Input/output error (simulated metadata write)", 5);
-            }
-
-            _metadata = bytes.ToArray(); // rename is atomic: old or new, never a mix
-        }
-    }
+    public void WriteMetadataDurable(ReadOnlySpan<byte> bytes) => _metadata.WriteDurable(bytes); // atomic: old or new, never a mix
 
     /// <summary>
     /// A new device holding what survives a power cut right now: every synced byte and the
@@ -172,7 +160,7 @@ public sealed class FaultInjectingPageDevice : IPageDevice
                 }
             }
 
-            return new FaultInjectingPageDevice(image, length, _metadata?.ToArray());
+            return new FaultInjectingPageDevice(image, length, _metadata.CrashCopy());
         }
     }
 
