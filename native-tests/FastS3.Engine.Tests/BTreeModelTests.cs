@@ -7,10 +7,11 @@ namespace FastS3.Engine.Tests;
 
 /// <summary>
 /// Model-based: random sequences of upsert / bulk upsert / delete / get / seek-and-walk /
-/// publish / snapshot / checkpoint / reopen against a <see cref="SortedDictionary{TKey,TValue}"/>
+/// publish / seal / make-visible / snapshot / checkpoint / reopen against a <see cref="SortedDictionary{TKey,TValue}"/>
 /// in ordinal byte order. Half the runs use an 8-frame pool (every walk evicts), values include
 /// multi-page overflow chains. After reopen the tree must equal the model as of the last
-/// checkpoint; held snapshots must equal the model as of their publish, whatever came later; and
+/// checkpoint; held snapshots must equal the model as of the version visible when they were taken,
+/// whatever came later (including versions sealed but not yet visible at a checkpoint); and
 /// once no snapshot is held and two checkpoints pass, every page is either reachable or free.
 /// A failure names its seed; rerun it with <see cref="Replays_a_seed"/>.
 /// </summary>
@@ -46,6 +47,7 @@ public sealed class BTreeModelTests
         var published = NewModel();
         var checkpointed = NewModel();
         var snapshots = new List<(BTreeSnapshot Snapshot, SortedDictionary<byte[], byte[]> Model)>();
+        var sealedVersions = new List<(PublishedVersion Version, SortedDictionary<byte[], byte[]> Model)>();
         ulong lsn = 0;
         try
         {
@@ -97,9 +99,26 @@ public sealed class BTreeModelTests
                             break;
                         }
 
-                    case < 82:
+                    case < 79:
                         tree.Publish(lsn);
                         published = Copy(model);
+                        sealedVersions.Clear();
+                        break;
+
+                    case < 82:
+                        // The engine's pattern: seal after each commit, make visible once durable (later, maybe skipping some).
+                        if (random.Next(2) == 0 || sealedVersions.Count == 0)
+                        {
+                            sealedVersions.Add((tree.Seal(lsn), Copy(model)));
+                        }
+                        else
+                        {
+                            var index = random.Next(sealedVersions.Count);
+                            tree.MakeVisible(sealedVersions[index].Version);
+                            published = sealedVersions[index].Model;
+                            sealedVersions.RemoveRange(0, index + 1);
+                        }
+
                         break;
 
                     case < 86:
@@ -118,11 +137,17 @@ public sealed class BTreeModelTests
                         break;
 
                     case < 94:
-                        tree.Publish(lsn);
-                        published = Copy(model);
+                        if (random.Next(2) == 0)
+                        {
+                            tree.Publish(lsn);
+                            published = Copy(model);
+                            sealedVersions.Clear();
+                        }
+
+                        // Otherwise versions sealed after the visible one stay out of this checkpoint.
                         tree.Checkpoint();
                         checkpointed = published;
-                        Assert.Equal(lsn, tree.CheckpointLsn);
+                        Assert.Equal(tree.VisibleVersion, tree.CheckpointVersion);
                         break;
 
                     case < 97:
@@ -139,6 +164,7 @@ public sealed class BTreeModelTests
                             tree = BTree.Open(device, poolBytes);
                             model = Copy(checkpointed);
                             published = Copy(checkpointed);
+                            sealedVersions.Clear();
                             lsn = tree.CheckpointLsn;
                             AssertEquals(model, tree);
                             break;

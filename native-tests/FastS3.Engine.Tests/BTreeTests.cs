@@ -153,6 +153,47 @@ public sealed class BTreeTests
     }
 
     [Fact]
+    public void A_sealed_version_is_invisible_until_made_visible_and_a_checkpoint_takes_the_visible_one()
+    {
+        var device = new FaultInjectingPageDevice();
+        using (var tree = BTree.Open(device, TinyPoolBytes))
+        {
+            tree.Upsert("a"u8, "1"u8, 1);
+            tree.Publish(1);
+            tree.Upsert("b"u8, "2"u8, 2);
+            var second = tree.Seal(2); // commit 2 appended, not yet durable
+            tree.Upsert("c"u8, "3"u8, 3);
+            var third = tree.Seal(3);
+
+            using (var snapshot = tree.AcquireSnapshot())
+            {
+                Assert.Equal(1UL, snapshot.Count);
+                Assert.Null(Get(snapshot, "b"u8.ToArray()));
+            }
+
+            tree.MakeVisible(second);
+            using (var snapshot = tree.AcquireSnapshot())
+            {
+                Assert.Equal(2UL, snapshot.Count);
+                Assert.Equal("2"u8.ToArray(), Get(snapshot, "b"u8.ToArray()));
+                Assert.Null(Get(snapshot, "c"u8.ToArray()));
+            }
+
+            tree.Checkpoint(); // of version 2; version 3's pages are free in this checkpoint
+            Assert.Equal(2UL, tree.CheckpointLsn);
+            tree.MakeVisible(third);
+        }
+
+        using var reopened = BTree.Open(device.CrashCopy(), TinyPoolBytes);
+        var expected = NewModel();
+        expected["a"u8.ToArray()] = "1"u8.ToArray();
+        expected["b"u8.ToArray()] = "2"u8.ToArray();
+        AssertEquals(expected, reopened);
+        var (free, _, allocated) = reopened.PageCounts;
+        Assert.Equal(allocated - 1, (ulong)(reopened.Verify().Pages + free));
+    }
+
+    [Fact]
     public void Readers_on_other_threads_always_see_whole_published_versions()
     {
         using var tree = BTree.Open(new FaultInjectingPageDevice(), 16 * 8192);

@@ -3,20 +3,20 @@ using System.Diagnostics;
 namespace FastS3.Engine.Index;
 
 /// <summary>
-/// Checkpoints: flush the pages of one published version, fsync, then durably record
+/// Checkpoints: flush the pages of one visible version, fsync, then durably record
 /// (root, applied LSN, free pages). The version is immutable, so the flush runs while the
 /// writer continues; until the record is durable the previous checkpoint's pages stay untouched.
 /// </summary>
 internal sealed partial class BTree
 {
-    /// <summary>Captures and writes a checkpoint of the published version in one call. Writer only.</summary>
+    /// <summary>Captures and writes a checkpoint of the visible version in one call. Writer only.</summary>
     public void Checkpoint() => WriteCheckpoint(BeginCheckpoint());
 
     /// <summary>
-    /// Captures a checkpoint of the published version (writer only, between changes): holds the
-    /// version, takes the pages published since the last capture, and lists every page the version
-    /// does not reach: the free list, pages retired before it, and pages the writer allocated
-    /// since (on reopen they are all free; none is leaked).
+    /// Captures a checkpoint of the visible version (writer only, between changes): holds the
+    /// version, takes the pages sealed into it since the last capture, and lists every page it
+    /// does not reach: the free list, pages retired before it, and pages of later versions, sealed
+    /// or not (on reopen they are all free; none is leaked).
     /// </summary>
     /// <exception cref="InvalidOperationException">A checkpoint is running, or an earlier one failed.</exception>
     public IndexCheckpointCapture BeginCheckpoint()
@@ -47,10 +47,28 @@ internal sealed partial class BTree
                 }
             }
 
+            // Pages of versions sealed after the visible one (not visible yet) and pages not sealed
+            // at all are not reached from this checkpoint's root either; the former stay listed
+            // for the checkpoint of their own version.
+            var pages = new List<ulong>(_uncheckpointed.Count);
+            var later = new List<(ulong Version, ulong PageId)>();
+            foreach (var (version, pageId) in _uncheckpointed)
+            {
+                if (version <= published.Version)
+                {
+                    pages.Add(pageId);
+                }
+                else
+                {
+                    later.Add((version, pageId));
+                    free.Add(pageId);
+                }
+            }
+
+            _uncheckpointed = later;
             free.AddRange(_unpublished);
+            Debug.Assert(free.Distinct().Count() == free.Count, "a page listed free twice");
             var record = IndexCheckpointRecord.Encode(published.RootPageId, published.AppliedLsn, _pageCount, published.EntryCount, free, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            var pages = _uncheckpointed;
-            _uncheckpointed = [];
             _readers[published.Version] = _readers.GetValueOrDefault(published.Version) + 1;
             _checkpointRunning = true;
             return new IndexCheckpointCapture(published, pages, record);
@@ -88,7 +106,7 @@ internal sealed partial class BTree
 
         lock (_lock)
         {
-            Debug.Assert(version > _checkpointVersion || version == 1, "checkpoints move forward");
+            Debug.Assert(version >= _checkpointVersion, "checkpoints never move back");
             _checkpointVersion = version;
             CheckpointLsn = capture.Version.AppliedLsn;
             _checkpointRunning = false;

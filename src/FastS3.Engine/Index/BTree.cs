@@ -10,8 +10,10 @@ namespace FastS3.Engine.Index;
 /// <remarks>
 /// <para>One writer at a time (the engine's commit lock) changes the <em>write root</em>: every
 /// change copies the root-to-leaf path, so a page that any published version reaches is never
-/// modified. <see cref="Publish"/> makes the write root the version readers get
-/// (<see cref="AcquireSnapshot"/>); a snapshot stays unchanged however the writer continues.</para>
+/// modified. <see cref="Seal"/> ends a version (its pages become immutable, as the engine's write
+/// state after each commit); <see cref="MakeVisible"/> makes a sealed version the one readers get
+/// (<see cref="AcquireSnapshot"/>, the engine's visible state once the commit is durable); a
+/// snapshot stays unchanged however the writer continues.</para>
 /// <para>A page the writer replaces is freed at once if no version ever reached it; otherwise it
 /// is retired with the last version that reaches it and goes back to the free list when no held
 /// snapshot is that old and the last durable checkpoint is newer. So a page reachable from the
@@ -40,8 +42,8 @@ internal sealed partial class BTree : IDisposable
     /// <summary>Pages allocated since the last publish: no reader can reach them, the writer frees them at once.</summary>
     private readonly HashSet<ulong> _unpublished = [];
 
-    /// <summary>Pages published since the last checkpoint capture: what the next checkpoint flushes.</summary>
-    private List<ulong> _uncheckpointed = [];
+    /// <summary>Pages sealed since the last checkpoint capture, with their version: what the next checkpoint flushes.</summary>
+    private List<(ulong Version, ulong PageId)> _uncheckpointed = [];
 
     /// <summary>Held snapshots per version.</summary>
     private readonly SortedDictionary<ulong, int> _readers = [];
@@ -53,6 +55,7 @@ internal sealed partial class BTree : IDisposable
     private ulong _writeRoot;
     private long _writeCount;
     private ulong _writeLsn;
+    private PublishedVersion _sealed;
     private PublishedVersion _published;
     private ulong _checkpointVersion;
     private bool _checkpointRunning;
@@ -65,13 +68,14 @@ internal sealed partial class BTree : IDisposable
         _file = new PageFile(device);
         _pool = new BufferPool(_file, bufferPoolBytes);
         _published = new PublishedVersion(1, NoPage, 0, 0);
+        _sealed = _published;
     }
 
     /// <summary>Entries in the write state.</summary>
     public long Count => _writeCount;
 
-    /// <summary>The last published version (a reader's view).</summary>
-    public ulong PublishedVersion => Volatile.Read(ref _published).Version;
+    /// <summary>The visible version (what a new snapshot reads).</summary>
+    public ulong VisibleVersion => Volatile.Read(ref _published).Version;
 
     /// <summary>The version the last durable checkpoint recorded.</summary>
     public ulong CheckpointVersion
@@ -123,28 +127,48 @@ internal sealed partial class BTree : IDisposable
         tree.CheckpointLsn = record.AppliedLsn;
         tree._checkpointVersion = 1;
         tree._published = new PublishedVersion(1, record.RootPageId, record.AppliedLsn, record.EntryCount);
+        tree._sealed = tree._published;
         return tree;
     }
 
+    /// <summary>Seals the write state and makes it visible at once (<see cref="Seal"/> + <see cref="MakeVisible"/>). Writer only.</summary>
+    public ulong Publish(ulong appliedLsn) => MakeVisible(Seal(appliedLsn));
+
     /// <summary>
-    /// Makes the write state the published version; <paramref name="appliedLsn"/> is the last
-    /// commit it contains (what a checkpoint of it records). One reference store for readers.
+    /// Ends a version: the write state as of <paramref name="appliedLsn"/> (the last commit it
+    /// contains) becomes immutable; later changes copy its pages. Not yet visible: the engine seals
+    /// after each commit and makes the version visible once the commit record is durable. Writer only.
     /// </summary>
-    public ulong Publish(ulong appliedLsn)
+    public PublishedVersion Seal(ulong appliedLsn)
     {
-        Debug.Assert(appliedLsn >= _published.AppliedLsn, "published LSNs only move forward");
         lock (_lock)
         {
-            _uncheckpointed.AddRange(_unpublished);
+            Debug.Assert(appliedLsn >= _sealed.AppliedLsn, "sealed LSNs only move forward");
+            var version = _sealed.Version + 1;
+            foreach (var page in _unpublished)
+            {
+                _uncheckpointed.Add((version, page));
+            }
+
             _unpublished.Clear();
-            var version = _published.Version + 1;
-            Volatile.Write(ref _published, new PublishedVersion(version, _writeRoot, appliedLsn, (ulong)_writeCount));
-            ReclaimLocked();
-            return version;
+            _sealed = new PublishedVersion(version, _writeRoot, appliedLsn, (ulong)_writeCount);
+            return _sealed;
         }
     }
 
-    /// <summary>Holds the published version until the snapshot is disposed.</summary>
+    /// <summary>Makes a sealed version the one new snapshots read (one reference store); versions only move forward. Any thread.</summary>
+    public ulong MakeVisible(PublishedVersion version)
+    {
+        lock (_lock)
+        {
+            Debug.Assert(version.Version >= _published.Version && version.Version <= _sealed.Version, "visible versions move forward through sealed ones");
+            Volatile.Write(ref _published, version);
+            ReclaimLocked();
+            return version.Version;
+        }
+    }
+
+    /// <summary>Holds the visible version until the snapshot is disposed.</summary>
     public BTreeSnapshot AcquireSnapshot()
     {
         lock (_lock)
@@ -201,14 +225,15 @@ internal sealed partial class BTree : IDisposable
                 return;
             }
 
-            _retired.Enqueue((_published.Version, pageId));
+            _retired.Enqueue((_sealed.Version, pageId)); // the newest sealed version still reaches it
         }
     }
 
     /// <summary>
     /// Frees every retired page that no held snapshot and no durable checkpoint reaches: its last
     /// version is older than the oldest held snapshot and older than the checkpoint's version
-    /// (which is never newer than the published one, so new readers cannot reach it either).
+    /// (which is never newer than the visible one, so neither new readers nor sealed versions
+    /// waiting to become visible can reach it).
     /// </summary>
     private void ReclaimLocked()
     {
