@@ -98,6 +98,15 @@ internal static class TreeTestSupport
         Assert.Equal((ulong)model.Count, snapshot.Count);
     }
 
+    /// <summary>No page leaked: each page but page 0 (never used) is reachable from the write root or free; none is waiting as retired.</summary>
+    public static void AssertEveryPageReachableOrFree(BTree tree)
+    {
+        var (reachable, _) = tree.Verify();
+        var (free, retired, allocated) = tree.PageCounts;
+        Assert.Equal(0, retired);
+        Assert.Equal(allocated - 1, (ulong)(reachable + free));
+    }
+
     public static void AssertSameEntries(List<(byte[] Key, byte[] Value)> expected, List<(byte[] Key, byte[] Value)> actual)
     {
         Assert.Equal(expected.Count, actual.Count);
