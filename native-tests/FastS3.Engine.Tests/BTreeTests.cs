@@ -104,6 +104,34 @@ public sealed class BTreeTests
     }
 
     [Fact]
+    public void Underfull_leaves_merge_so_a_shrunken_tree_keeps_few_pages()
+    {
+        using var tree = BTree.Open(new FaultInjectingPageDevice(), TinyPoolBytes);
+        var model = NewModel();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var key = Encoding.UTF8.GetBytes($"obj/{i:D6}");
+            tree.Upsert(key, [(byte)i], 1);
+            model[key] = [(byte)i];
+        }
+
+        var before = tree.Verify().Pages;
+        var random = new Random(11);
+        foreach (var key in model.Keys.ToList())
+        {
+            if (random.Next(20) != 0) // delete ~95%, scattered: no leaf empties on its own
+            {
+                Assert.True(tree.Delete(key, 2));
+                model.Remove(key);
+            }
+        }
+
+        AssertEquals(model, tree);
+        var after = tree.Verify().Pages;
+        Assert.True(after * 4 < before, $"{before} pages before, {after} after deleting 95% of the keys");
+    }
+
+    [Fact]
     public void A_held_snapshot_stays_unchanged_while_the_writer_continues_and_its_pages_wait()
     {
         using var tree = BTree.Open(new FaultInjectingPageDevice(), TinyPoolBytes);

@@ -157,7 +157,9 @@ internal sealed partial class BTree
         ulong replacement;
         if (child != NoPage)
         {
-            replacement = ReplaceChild(pageId, childIndex, new Rewrite(child, NoPage, null)).Left;
+            replacement = TryMergeLeaves(pageId, childIndex, child, out var merged)
+                ? merged
+                : ReplaceChild(pageId, childIndex, new Rewrite(child, NoPage, null)).Left;
         }
         else
         {

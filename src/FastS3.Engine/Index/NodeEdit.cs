@@ -15,7 +15,7 @@ internal readonly ref struct NodeEdit
 
     public NodeEdit(ReadOnlySpan<byte> oldPage, int position, int removeCount, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, int newCount)
     {
-        Debug.Assert(newCount is >= 0 and <= 2 && removeCount is >= 0 and <= 1);
+        Debug.Assert(newCount is >= 0 and <= 2 && removeCount is >= 0 and <= 2);
         Debug.Assert(position + removeCount <= NodePage.Count(oldPage));
         _old = oldPage;
         Position = position;
