@@ -132,6 +132,38 @@ public sealed class BTreeTests
     }
 
     [Fact]
+    public void A_reused_cursor_reads_the_snapshot_it_was_last_seeked_on()
+    {
+        using var tree = BTree.Open(new FaultInjectingPageDevice(), TinyPoolBytes);
+        var before = NewModel();
+        for (var i = 0; i < 2000; i++)
+        {
+            var key = Encoding.UTF8.GetBytes($"k/{i:D5}");
+            tree.Upsert(key, [1], 1);
+            before[key] = [1];
+        }
+
+        tree.Publish(1);
+        using var old = tree.AcquireSnapshot();
+        var after = Copy(before);
+        foreach (var key in before.Keys.Where((_, i) => i % 3 == 0))
+        {
+            tree.Delete(key, 2);
+            after.Remove(key);
+        }
+
+        tree.Publish(2);
+        using var current = tree.AcquireSnapshot();
+        var cursor = current.Seek([]);
+        var lower = Encoding.UTF8.GetBytes("k/00500");
+        for (var round = 0; round < 2; round++)
+        {
+            AssertSameEntries(Expected(before, lower, 300), Walk(old.Seek(lower, cursor), 300));
+            AssertSameEntries(Expected(after, lower, 300), Walk(current.Seek(lower, cursor), 300));
+        }
+    }
+
+    [Fact]
     public void A_held_snapshot_stays_unchanged_while_the_writer_continues_and_its_pages_wait()
     {
         using var tree = BTree.Open(new FaultInjectingPageDevice(), TinyPoolBytes);

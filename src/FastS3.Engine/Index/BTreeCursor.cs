@@ -14,7 +14,7 @@ namespace FastS3.Engine.Index;
 internal sealed class BTreeCursor
 {
     private readonly BTree _tree;
-    private readonly ulong _root;
+    private ulong _root;
     private readonly Stack<(ulong PageId, int ChildIndex, int CellCount)> _path = new();
     private readonly byte[] _leaf = new byte[PageFile.PageSizeBytes];
     private readonly ArrayBufferWriter<byte> _value = new();
@@ -53,6 +53,15 @@ internal sealed class BTreeCursor
             _tree.CopyValueForRead(_leaf, _index, _value);
             return _value.WrittenSpan;
         }
+    }
+
+    /// <summary>Points the cursor at another version of the same tree (a reused cursor allocates nothing per list page).</summary>
+    internal void Rebind(ulong root)
+    {
+        _root = root;
+        _path.Clear();
+        _index = 0;
+        _count = 0;
     }
 
     /// <summary>Positions the cursor before the first key &gt;= <paramref name="lowerBound"/>.</summary>

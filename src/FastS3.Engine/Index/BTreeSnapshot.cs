@@ -35,12 +35,18 @@ internal sealed class BTreeSnapshot : IDisposable
     }
 
     /// <summary>A cursor before the first key &gt;= <paramref name="lowerBound"/>; valid while this snapshot is held.</summary>
-    public BTreeCursor Seek(ReadOnlySpan<byte> lowerBound)
+    public BTreeCursor Seek(ReadOnlySpan<byte> lowerBound) => Seek(lowerBound, new BTreeCursor(_tree, _version.RootPageId));
+
+    /// <summary>
+    /// Repositions <paramref name="reuse"/> (a cursor of the same tree, e.g. one per connection) on
+    /// this snapshot before the first key &gt;= <paramref name="lowerBound"/>: no allocation.
+    /// </summary>
+    public BTreeCursor Seek(ReadOnlySpan<byte> lowerBound, BTreeCursor reuse)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var cursor = new BTreeCursor(_tree, _version.RootPageId);
-        cursor.Seek(lowerBound);
-        return cursor;
+        reuse.Rebind(_version.RootPageId);
+        reuse.Seek(lowerBound);
+        return reuse;
     }
 
     public void Dispose()
