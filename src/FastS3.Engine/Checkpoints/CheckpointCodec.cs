@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.IO.Hashing;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 using FastS3.Storage;
@@ -16,7 +15,7 @@ internal static class CheckpointCodec
     public static byte[] Encode(EngineState state, DateTimeOffset now)
     {
         var encoder = new BinaryEncoder(64 << 10);
-        var headerAt = encoder.Reserve(CheckpointHeader.Size);
+        _ = encoder.Reserve(CheckpointHeader.Size); // filled by CheckpointHeader.WriteFor once the body is known
         encoder.WriteInt32(state.Buckets.Count);
         foreach (var bucket in state.Buckets.Values)
         {
@@ -44,17 +43,9 @@ internal static class CheckpointCodec
             }
         }
 
-        var body = encoder.Written[CheckpointHeader.Size..];
-        new CheckpointHeader
-        {
-            Magic = CheckpointHeader.ExpectedMagic,
-            FormatVersion = CheckpointHeader.CurrentFormatVersion,
-            AppliedLsn = state.AppliedLsn,
-            BodyLengthBytes = (ulong)body.Length,
-            BodyCrc = Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body),
-            CreatedUnixMs = now.ToUnixTimeMilliseconds(),
-        }.Write(encoder.At(headerAt, CheckpointHeader.Size));
-        return encoder.Written.ToArray();
+        var checkpoint = encoder.Written.ToArray();
+        CheckpointHeader.WriteFor(checkpoint, state.AppliedLsn, now.ToUnixTimeMilliseconds());
+        return checkpoint;
     }
 
     /// <summary>
@@ -64,23 +55,13 @@ internal static class CheckpointCodec
     /// </summary>
     public static EngineState Decode(ReadOnlySpan<byte> bytes)
     {
-        var problem = CheckpointHeader.TryRead(bytes, out var header);
+        var problem = CheckpointHeader.TryReadWithBody(bytes, out var header);
         if (problem is not null)
         {
             throw new InvalidDataException($"checkpoint unreadable: {problem}");
         }
 
-        if (header.BodyLengthBytes != (ulong)(bytes.Length - CheckpointHeader.Size))
-        {
-            throw new InvalidDataException($"checkpoint body is {bytes.Length - CheckpointHeader.Size} bytes, header says {header.BodyLengthBytes}");
-        }
-
         var body = bytes[CheckpointHeader.Size..];
-        if (Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body) != header.BodyCrc)
-        {
-            throw new InvalidDataException("checkpoint body CRC32C mismatch");
-        }
-
         var decoder = new BinaryDecoder(body);
         var buckets = ImmutableSortedDictionary.CreateBuilder<string, BucketState>(StringComparer.Ordinal);
         var bucketCount = decoder.ReadCount(minBytesEach: 24);

@@ -61,6 +61,45 @@ internal struct CheckpointHeader
         BinaryPrimitives.WriteUInt32LittleEndian(span[HeaderCrcOffset..], Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, span));
     }
 
+    /// <summary>
+    /// Fills the header at the start of <paramref name="checkpoint"/> for the body that follows
+    /// it (length and CRC32C of <c>checkpoint[Size..]</c>).
+    /// </summary>
+    public static void WriteFor(Span<byte> checkpoint, ulong appliedLsn, long createdUnixMs)
+    {
+        var body = checkpoint[Size..];
+        new CheckpointHeader
+        {
+            Magic = ExpectedMagic,
+            FormatVersion = CurrentFormatVersion,
+            AppliedLsn = appliedLsn,
+            BodyLengthBytes = (ulong)body.Length,
+            BodyCrc = Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body),
+            CreatedUnixMs = createdUnixMs,
+        }.Write(checkpoint[..Size]);
+    }
+
+    /// <summary>
+    /// Parses the header of a whole checkpoint and checks it and the body (length and CRC32C);
+    /// null with the reason otherwise.
+    /// </summary>
+    public static string? TryReadWithBody(ReadOnlySpan<byte> checkpoint, out CheckpointHeader header)
+    {
+        var problem = TryRead(checkpoint, out header);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var body = checkpoint[Size..];
+        if (header.BodyLengthBytes != (ulong)body.Length)
+        {
+            return $"body is {body.Length} bytes, header says {header.BodyLengthBytes}";
+        }
+
+        return Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, body) != header.BodyCrc ? "body CRC32C mismatch" : null;
+    }
+
     /// <summary>Parses and checks magic, version and header CRC; null with the reason otherwise.</summary>
     public static string? TryRead(ReadOnlySpan<byte> source, out CheckpointHeader header)
     {
