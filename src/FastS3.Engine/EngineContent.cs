@@ -23,7 +23,8 @@ internal sealed class EngineContent(EngineObjectStore store, ImmutableArray<WalL
     {
         CheckRange(offset, length);
         var pending = 0;
-        foreach (var piece in Pieces(offset, length))
+        var pieces = new ExtentCursor(extents, offset, length, StepBytes);
+        while (pieces.TryNext(out var piece))
         {
             ObjectDisposedException.ThrowIf(!store.TryReadData(piece, destination.GetSpan(piece.LengthBytes)[..piece.LengthBytes]), store);
 
@@ -47,7 +48,8 @@ internal sealed class EngineContent(EngineObjectStore store, ImmutableArray<WalL
         var buffer = ArrayPool<byte>.Shared.Rent(StepBytes);
         try
         {
-            foreach (var piece in Pieces(offset, length))
+            var pieces = new ExtentCursor(extents, offset, length, StepBytes);
+            while (pieces.TryNext(out var piece))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ObjectDisposedException.ThrowIf(!store.TryReadData(piece, buffer.AsSpan(0, piece.LengthBytes)), store);
@@ -59,36 +61,6 @@ internal sealed class EngineContent(EngineObjectStore store, ImmutableArray<WalL
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>The range as log locations of at most <see cref="StepBytes"/> each.</summary>
-    private IEnumerable<WalLocation> Pieces(long offset, long length)
-    {
-        foreach (var extent in extents)
-        {
-            if (length == 0)
-            {
-                yield break;
-            }
-
-            if (offset >= extent.LengthBytes)
-            {
-                offset -= extent.LengthBytes;
-                continue;
-            }
-
-            var at = (int)offset;
-            var take = (int)Math.Min(extent.LengthBytes - at, length);
-            offset = 0;
-            length -= take;
-            while (take > 0)
-            {
-                var n = Math.Min(take, StepBytes);
-                yield return new WalLocation(extent.SegmentId, extent.Offset + at, n);
-                at += n;
-                take -= n;
-            }
         }
     }
 

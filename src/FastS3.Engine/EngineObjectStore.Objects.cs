@@ -27,7 +27,7 @@ public sealed partial class EngineObjectStore
         }
 
         return b.TryGetObject(key, out var entry)
-            ? new StoredObject(entry.Info, Content(entry.Extents))
+            ? entry.Stored(_content)
             : StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
     }
 
@@ -73,6 +73,4 @@ public sealed partial class EngineObjectStore
         });
         return FinishAsync(appended, info);
     }
-
-    private EngineContent Content(ImmutableArray<WalLocation> extents) => new(this, extents, BodyChunker.Sum(extents));
 }
