@@ -10,20 +10,20 @@ namespace FastS3.Engine;
 /// <summary>
 /// An object version's bytes: its extents in the log, copied by range straight from the segment
 /// mappings into the caller's buffer (the pipe's own memory for a GET), or, for a segment the
-/// erasure-coded store holds instead, read from its data shards into that same buffer. While a
-/// read is in progress it is registered with the store's read grace period, so compaction cannot
-/// release a segment under it. Between <see cref="EngineObjectStore.GetObject"/> and the first
-/// read compaction may have moved the version's extents: a read that finds its segment released
-/// looks the version up again (same metadata instance: the same version, moved) and continues
-/// from the same offset. A version that was overwritten or deleted <em>and</em> compacted away
-/// before its read started fails with <see cref="ObjectVersionGoneException"/>.
+/// erasure-coded store holds instead, read from its data shards into that same buffer. One
+/// instance is kept with its index entry and shared by every reader of the version, so it holds
+/// no per-read state. While a read is in progress it is registered with the store's read grace
+/// period, so compaction cannot release a segment under it. Between
+/// <see cref="EngineObjectStore.GetObject"/> and the first read compaction may have moved the
+/// version's extents: a read that finds its segment released looks the version up again (same
+/// metadata instance: the same version, moved) and continues from the same offset. A version
+/// that was overwritten or deleted <em>and</em> compacted away before its read started fails with
+/// <see cref="ObjectVersionGoneException"/>.
 /// </summary>
 internal sealed class EngineContent(EngineObjectStore store, string bucket, string key, ObjectInfo info, ImmutableArray<WalLocation> extents, long length) : IObjectContent
 {
     /// <summary>Copy and flush in 64 KiB steps: the server's pipe pauses writers at 64 KiB, so a large GET streams with back-pressure.</summary>
     private const int StepBytes = 64 * 1024;
-
-    private ImmutableArray<WalLocation> _extents = extents;
 
     public long Length { get; } = length;
 
@@ -31,18 +31,17 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
     {
         CheckRange(offset, length);
         using var reading = store.EnterRead();
-        var cursor = new ExtentCursor(_extents, offset);
+        var current = extents;
+        var pieces = new ExtentCursor(current, offset, length, StepBytes);
         var pending = 0;
-        while (length > 0)
+        while (pieces.TryNext(out var piece))
         {
-            var piece = cursor.Peek((int)Math.Min(StepBytes, length));
-            if (!ReadPiece(ref cursor, piece, offset, destination.GetSpan(piece.LengthBytes)[..piece.LengthBytes]))
+            if (!ReadPiece(ref current, ref pieces, piece, offset, length, destination.GetSpan(piece.LengthBytes)[..piece.LengthBytes]))
             {
                 continue; // moved: the cursor now walks the relocated extents from the same offset
             }
 
             destination.Advance(piece.LengthBytes);
-            cursor.Advance(piece.LengthBytes);
             offset += piece.LengthBytes;
             length -= piece.LengthBytes;
             pending += piece.LengthBytes;
@@ -65,17 +64,16 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
         var reading = store.EnterRead();
         try
         {
-            var cursor = new ExtentCursor(_extents, offset);
-            while (length > 0)
+            var current = extents;
+            var pieces = new ExtentCursor(current, offset, length, StepBytes);
+            while (pieces.TryNext(out var piece))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var piece = cursor.Peek((int)Math.Min(StepBytes, length));
-                if (!ReadPiece(ref cursor, piece, offset, buffer.AsSpan(0, piece.LengthBytes)))
+                if (!ReadPiece(ref current, ref pieces, piece, offset, length, buffer.AsSpan(0, piece.LengthBytes)))
                 {
                     continue;
                 }
 
-                cursor.Advance(piece.LengthBytes);
                 offset += piece.LengthBytes;
                 length -= piece.LengthBytes;
                 yield return buffer.AsMemory(0, piece.LengthBytes);
@@ -90,10 +88,12 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
     }
 
     /// <summary>
-    /// Reads one piece; false when the version moved (the cursor is re-seated at
-    /// <paramref name="offset"/> over the new extents). Throws when the store closed or the version is gone.
+    /// Reads one piece; false when the version moved: <paramref name="current"/> and
+    /// <paramref name="pieces"/> then walk the new extents from <paramref name="offset"/> (where
+    /// this piece starts) for the <paramref name="length"/> still to read. Throws when the store
+    /// closed or the version is gone.
     /// </summary>
-    private bool ReadPiece(ref ExtentCursor cursor, WalLocation piece, long offset, Span<byte> destination)
+    private bool ReadPiece(ref ImmutableArray<WalLocation> current, ref ExtentCursor pieces, WalLocation piece, long offset, long length, Span<byte> destination)
     {
         switch (store.TryReadData(piece, destination))
         {
@@ -103,13 +103,13 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
                 throw new ObjectDisposedException(nameof(EngineObjectStore));
             default:
                 var moved = store.FindMovedVersion(bucket, key, info);
-                if (moved.IsDefault || moved == _extents)
+                if (moved.IsDefault || moved == current)
                 {
                     throw new ObjectVersionGoneException(bucket, key);
                 }
 
-                _extents = moved;
-                cursor = new ExtentCursor(moved, offset);
+                current = moved;
+                pieces = new ExtentCursor(moved, offset, length, StepBytes);
                 return false;
         }
     }

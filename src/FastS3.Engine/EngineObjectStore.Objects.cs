@@ -33,7 +33,7 @@ public sealed partial class EngineObjectStore
 
         return FindUnreadableSegment(entry.Extents) is { } lost
             ? StoreResult<StoredObject>.Fail(S3ErrorCode.InternalError, $"The object's data in log segment {lost} cannot be read: more shards are lost than parity covers.")
-            : new StoredObject(entry.Info, new EngineContent(this, bucket, key, entry.Info, entry.Extents, BodyChunker.Sum(entry.Extents)));
+            : entry.Stored(bucket, _content);
     }
 
     public ValueTask<StoreResult<bool>> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)

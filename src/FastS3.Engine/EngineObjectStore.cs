@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Common.Errors;
 using FastS3.Engine.Checkpoints;
@@ -38,6 +39,7 @@ public sealed partial class EngineObjectStore : IObjectStore
     private readonly TimeProvider _clock;
     private readonly int _chunkSizeBytes;
     private readonly SegmentSpace _space;
+    private readonly Func<string, ObjectEntry, IObjectContent> _content; // one delegate for every entry's first read
 
     private readonly Lock _commitLock = new();
     private readonly BinaryEncoder _commitEncoder = new(); // under _commitLock
@@ -56,6 +58,7 @@ public sealed partial class EngineObjectStore : IObjectStore
     private EngineObjectStore(WriteAheadLog wal, ICheckpointStore checkpoints, EngineOptions options, EngineState recovered, SegmentSpace space, EngineRecoveryReport report)
     {
         _space = space;
+        _content = (bucket, entry) => new EngineContent(this, bucket, entry.Key, entry.Info, entry.Extents, BodyChunker.Sum(entry.Extents));
         _wal = wal;
         _checkpoints = checkpoints;
         _options = options;

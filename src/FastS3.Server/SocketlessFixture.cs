@@ -8,15 +8,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FastS3.Server;
 
 /// <summary>
-/// The full S3 stack (anonymous access, memory store) behind an <see cref="InMemoryConnection"/>:
-/// the fixture shared by the hot-path benchmark and the allocation-budget test, so both measure
-/// exactly the same path.
+/// The full S3 stack (anonymous access, memory store or any other) behind an
+/// <see cref="InMemoryConnection"/>: the fixture shared by the hot-path benchmark and the
+/// allocation-budget test, so both measure exactly the same path.
 /// </summary>
 public static class SocketlessFixture
 {
-    public static InMemoryConnection CreateWith4KiBObject(string bucket, string key)
+    public static InMemoryConnection CreateWith4KiBObject(string bucket, string key) =>
+        CreateWith4KiBObject(new MemoryObjectStore(), bucket, key);
+
+    /// <summary>The same over <paramref name="store"/>, which the caller owns and disposes after the connection.</summary>
+    public static InMemoryConnection CreateWith4KiBObject(IObjectStore store, string bucket, string key)
     {
-        var store = new MemoryObjectStore();
         store.CreateBucketAsync(bucket, default).AsTask().GetAwaiter().GetResult();
         var writer = store.BeginPut(bucket, key).Value!;
         writer.WriteAsync(new byte[4096], default).AsTask().GetAwaiter().GetResult();

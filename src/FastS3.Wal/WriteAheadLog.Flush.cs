@@ -263,7 +263,7 @@ public sealed partial class WriteAheadLog
         }
     }
 
-    /// <summary>Keeps one spare segment file ready so a roll never waits for file creation (zero-fill of 64 MiB: ~0.1 s).</summary>
+    /// <summary>Keeps one spare segment file ready so a roll never waits for file creation (allocation, rename and two fsyncs, or a zero-fill of 64 MiB when enabled).</summary>
     private void PreparerLoop()
     {
         while (true)

@@ -26,12 +26,16 @@ public class WalSequentialAppendBenchmarks
     [Params(WalFlushMethod.Fdatasync, WalFlushMethod.Msync)]
     public WalFlushMethod FlushMethod { get; set; }
 
+    /// <summary>Write zeros through each fresh segment file before use, or only allocate it (fallocate).</summary>
+    [Params(true, false)]
+    public bool ZeroFill { get; set; }
+
     [IterationSetup]
     public void Setup()
     {
         Random.Shared.NextBytes(_payload);
         _directory = Path.Combine(Path.GetTempPath(), "fasts3-wal-bench-" + Guid.NewGuid().ToString("N"));
-        _log = WriteAheadLog.Open(new FileWalDevice(_directory, FlushMethod), new WalOptions());
+        _log = WriteAheadLog.Open(new FileWalDevice(_directory, FlushMethod, ZeroFill), new WalOptions());
     }
 
     [IterationCleanup]

@@ -9,12 +9,36 @@ internal sealed class ObjectEntry(string key, ObjectInfo info, ImmutableArray<Wa
 {
     private static readonly ObjectInfo ProbeInfo = new() { Key = string.Empty, Size = 0, ETag = string.Empty, LastModified = default };
 
-    public string Key { get; } = key;
+    // One search key per thread, re-keyed for each lookup: a GET's index lookup would otherwise
+    // allocate a probe entry (40 B) every time. Only used for the duration of one synchronous
+    // set operation, never stored.
+    [ThreadStatic]
+    private static ObjectEntry? t_probe;
+
+    private StoredObject? _stored;
+
+    public string Key { get; private set; } = key;
 
     public ObjectInfo Info { get; } = info;
 
     public ImmutableArray<WalLocation> Extents { get; } = extents;
 
-    /// <summary>A search key for the ordered set: only <see cref="Key"/> takes part in comparisons.</summary>
-    public static ObjectEntry Probe(string key) => new(key, ProbeInfo, []);
+    /// <summary>
+    /// A search key for the ordered set: only <see cref="Key"/> takes part in comparisons. The
+    /// instance is this thread's reusable probe: pass it straight to one set call, keep nothing.
+    /// </summary>
+    public static ObjectEntry Probe(string key)
+    {
+        var probe = t_probe ??= new ObjectEntry(string.Empty, ProbeInfo, []);
+        probe.Key = key;
+        return probe;
+    }
+
+    /// <summary>
+    /// This version as a <see cref="StoredObject"/>, built on the first read and kept with the
+    /// entry, so a hot GET allocates nothing. Two racing first reads may both build one; they are
+    /// equal and either may win.
+    /// </summary>
+    public StoredObject Stored(string bucket, Func<string, ObjectEntry, IObjectContent> content) =>
+        Volatile.Read(ref _stored) ?? (_stored = new StoredObject(Info, content(bucket, this)));
 }

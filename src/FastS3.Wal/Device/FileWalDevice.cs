@@ -21,8 +21,8 @@ public sealed class FileWalDevice : IWalDevice
     private const string MetadataName = "wal.meta";
     private const string OffloadManifestName = "wal.offload";
 
-    // Zero-fill in 1 MiB writes: large enough to run at disk bandwidth, small enough for the stack
-    // of a background thread's pooled buffer.
+    // Zero-fill in 1 MiB writes: large enough to run at disk bandwidth, small enough to allocate
+    // once per file on a background thread.
     private const int ZeroFillChunkBytes = 1 << 20;
 
     private readonly string _directory;
@@ -37,12 +37,14 @@ public sealed class FileWalDevice : IWalDevice
     /// <param name="directory">The WAL directory.</param>
     /// <param name="flushMethod">fdatasync or msync; see <see cref="WalFlushMethod"/>.</param>
     /// <param name="zeroFillNewSegments">
-    /// Write zeros through new files once, so later appends overwrite written blocks: on ext4/xfs a
-    /// write into a fallocated-but-unwritten extent makes fdatasync also commit the extent
-    /// conversion, measured at about twice the cost.
+    /// Write zeros through new files once (after allocating them), so later appends overwrite
+    /// written blocks instead of converting unwritten extents at fdatasync time. Off by default:
+    /// it writes every byte of the log twice, and in the same run (PERFORMANCE.md, "Large PUT")
+    /// fallocate alone was as fast or faster for 4 KiB group commit, one flush per record and
+    /// 1 MiB streaming appends alike. Recycled files are overwritten either way.
     /// </param>
     /// <param name="maxRecycledSegments">Retired files kept for reuse; beyond that they are deleted.</param>
-    public FileWalDevice(string directory, WalFlushMethod flushMethod = WalFlushMethod.Msync, bool zeroFillNewSegments = true, int maxRecycledSegments = 4)
+    public FileWalDevice(string directory, WalFlushMethod flushMethod = WalFlushMethod.Msync, bool zeroFillNewSegments = false, int maxRecycledSegments = 4)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxRecycledSegments);
         _directory = Path.GetFullPath(directory);
@@ -121,7 +123,8 @@ public sealed class FileWalDevice : IWalDevice
             {
                 if (RandomAccess.GetLength(handle) != sizeBytes)
                 {
-                    RandomAccess.SetLength(handle, sizeBytes);
+                    RandomAccess.SetLength(handle, Math.Min(RandomAccess.GetLength(handle), sizeBytes));
+                    Allocate(handle, sizeBytes);
                 }
 
                 // Only the header and footer areas must read as zero: stale records elsewhere carry
@@ -144,17 +147,13 @@ public sealed class FileWalDevice : IWalDevice
             sourcePath = finalPath + TempSuffix;
             // FileShare.Read: on Unix .NET turns FileShare.None into an exclusive flock held for the
             // segment's whole life, which would lock out the sealed-segment consumer reading it.
-            handle = File.OpenHandle(sourcePath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: sizeBytes);
+            handle = File.OpenHandle(sourcePath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
             try
             {
-                RandomAccess.SetLength(handle, sizeBytes);
+                Allocate(handle, sizeBytes);
                 if (_zeroFillNewSegments)
                 {
-                    var zeros = new byte[Math.Min(ZeroFillChunkBytes, sizeBytes)];
-                    for (long offset = 0; offset < sizeBytes; offset += zeros.Length)
-                    {
-                        RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, sizeBytes - offset)), offset);
-                    }
+                    WriteZeros(handle, 0, sizeBytes);
                 }
 
                 Fdatasync(handle);
@@ -188,7 +187,7 @@ public sealed class FileWalDevice : IWalDevice
         {
             if (RandomAccess.GetLength(handle) < sizeBytes)
             {
-                RandomAccess.SetLength(handle, sizeBytes); // a short file is read as zeros past its end
+                Allocate(handle, sizeBytes); // a short file is read as zeros past its end
             }
 
             return new MmapSegmentFile(segmentId, handle, sizeBytes, _flushMethod);
@@ -239,6 +238,39 @@ public sealed class FileWalDevice : IWalDevice
     /// <inheritdoc />
     public void Dispose()
     {
+    }
+
+    /// <summary>
+    /// Allocates every block of [0, <paramref name="sizeBytes"/>) and sets the size to cover it.
+    /// A mapped segment must never have a hole: a store through the mapping into a hole needs a
+    /// block at page-fault time, and on a full disk (or a full tmpfs) the kernel answers that
+    /// fault with SIGBUS, which kills the process. Allocating up front turns a full disk into an
+    /// ENOSPC here, which the log reports as <see cref="WalStatus.DiskFull"/> and survives.
+    /// Filesystems without fallocate get the blocks by writing zeros.
+    /// </summary>
+    private static void Allocate(SafeFileHandle handle, int sizeBytes)
+    {
+        if (NativeMethods.Fallocate((int)handle.DangerousGetHandle(), 0, 0, sizeBytes) == 0)
+        {
+            return;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno != NativeMethods.EOPNOTSUPP)
+        {
+            throw NativeMethods.ErrnoException("fallocate", errno);
+        }
+
+        WriteZeros(handle, RandomAccess.GetLength(handle), sizeBytes);
+    }
+
+    private static void WriteZeros(SafeFileHandle handle, long from, long to)
+    {
+        var zeros = new byte[(int)Math.Min(ZeroFillChunkBytes, Math.Max(to - from, 1))];
+        for (var offset = from; offset < to; offset += zeros.Length)
+        {
+            RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, to - offset)), offset);
+        }
     }
 
     private static void Fdatasync(SafeFileHandle handle)

@@ -138,7 +138,7 @@ public struct WalRecordHeader
         header = Read(record);
         if (header.Magic == 0 && header.Version == 0 && header.PayloadLengthBytes == 0 && header.Crc32C == 0)
         {
-            // All-zero: never-written space (preallocated files are zero-filled or sparse).
+            // All-zero: never-written space (fresh segment files are fallocated, which reads as zeros).
             return record[..Size].IndexOfAnyExcept((byte)0) < 0 ? WalRecordCheck.Zero : WalRecordCheck.BadMagic;
         }
 
