@@ -23,6 +23,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _pollInterval;
+    private readonly Func<int>? _retryCoding;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new(false);
@@ -34,8 +35,10 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     /// <param name="logger">Where progress and failures go.</param>
     /// <param name="pollInterval">How often the damage queue is looked at when nobody wakes the thread (1 s default).</param>
     /// <param name="timeProvider">Clock for ETAs and log pacing.</param>
-    public ErasureMaintenance(ErasureSegmentStore store, ILogger logger, TimeSpan? pollInterval = null, TimeProvider? timeProvider = null)
+    /// <param name="retryCoding">Re-queues segments whose coding failed (a directory was down); called while the store is whole. Returns how many.</param>
+    public ErasureMaintenance(ErasureSegmentStore store, ILogger logger, TimeSpan? pollInterval = null, TimeProvider? timeProvider = null, Func<int>? retryCoding = null)
     {
+        _retryCoding = retryCoding;
         _store = store;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
@@ -84,6 +87,11 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             while (!token.IsCancellationRequested)
             {
                 HealPending(token);
+                if (!_store.IsDegraded && _retryCoding?.Invoke() is > 0 and var retried)
+                {
+                    _logger.LogInformation("Erasure coding: {Segments} segments that failed while a data directory was down are queued again", retried);
+                }
+
                 _wake.Wait(_pollInterval, token);
                 _wake.Reset();
             }
