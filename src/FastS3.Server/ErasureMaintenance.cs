@@ -28,6 +28,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private long _lastProgressLog;
+    private int _healingRemaining; // segments taken from the damage queue and not yet healed
     private ErasureHealth _health;
 
     /// <summary>Starts the maintenance thread.</summary>
@@ -50,7 +51,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     }
 
     /// <summary>What the health endpoint shows: degraded mode, rebuild progress, healing counts.</summary>
-    public ErasureHealth Snapshot => Volatile.Read(ref _health) with { PendingDamage = _store.Damage.Count };
+    public ErasureHealth Snapshot => Volatile.Read(ref _health) with { PendingDamage = _store.Damage.Count + Volatile.Read(ref _healingRemaining) };
 
     /// <summary>Heal now instead of at the next poll.</summary>
     public void Wake() => _wake.Set();
@@ -135,7 +136,9 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             {
                 if (!File.Exists(layout.ShardPath(segmentId, shard)))
                 {
-                    missing += _store.Damage.Report(new ShardDamage(segmentId, shard, ShardDamageKind.Missing, "missing at start")) ? 1 : 0;
+                    // Counted even when a read reported it first: the log line tells what start-up found.
+                    _ = _store.Damage.Report(new ShardDamage(segmentId, shard, ShardDamageKind.Missing, "missing at start"));
+                    missing++;
                 }
             }
         }
@@ -162,6 +165,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             return;
         }
 
+        Volatile.Write(ref _healingRemaining, segments.Count);
         var started = _time.GetTimestamp();
         var done = 0;
         long bytes = 0;
@@ -170,6 +174,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             token.ThrowIfCancellationRequested();
             var result = _healer.HealSegment(segmentId);
             done++;
+            Volatile.Write(ref _healingRemaining, segments.Count - done);
             bytes += result.BytesWritten;
             switch (result.Status)
             {
