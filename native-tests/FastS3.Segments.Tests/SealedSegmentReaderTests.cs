@@ -61,6 +61,34 @@ public sealed class SealedSegmentReaderTests
         Assert.Equal(2, sink.OffloadedSegments);
     }
 
+    [Fact]
+    public async Task A_segment_that_failed_while_a_directory_was_down_is_coded_again_on_retry()
+    {
+        using var dirs = new TempDirectories(3);
+        var store = ErasureSegmentStore.Open(dirs.Layout(2, 1, 256));
+        var file = Path.Combine(dirs.Root, "segment");
+        var bytes = SegmentBytes.Make(3000, 5);
+        File.WriteAllBytes(file, bytes);
+        var log = new RecordingTarget();
+        using var sink = new ErasureCodingSink(store, _ => file);
+        ((ISealedSegmentSink)sink).OnLogOpened(log);
+        Directory.Delete(dirs.Directories[1]);
+
+        sink.OnSegmentSealed(new SealedSegmentInfo(4, 1, 9, 9, bytes.Length));
+        Assert.True(SpinWait.SpinUntil(() => sink.FailedSegments == 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, sink.RetryableCount);
+        Assert.Empty(log.Offloaded);
+
+        Directory.CreateDirectory(dirs.Directories[1]); // the drive is back (a rebuild recreates it)
+        Assert.Equal(1, sink.RetryFailed());
+        sink.Complete();
+        await sink.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([4UL], log.Offloaded);
+        Assert.Equal(0, sink.RetryableCount);
+        SegmentBytes.AssertReads(store, 4, bytes, 0, bytes.Length, SegmentReadStatus.Read);
+    }
+
     private sealed class RecordingTarget : ISegmentOffloadTarget
     {
         public List<ulong> Offloaded { get; } = [];

@@ -58,6 +58,27 @@ public sealed class ErasureServerTests : IAsyncLifetime
             Assert.Equal("ok", (await HealthAsync(host)).GetProperty("status").GetString());
         }
 
+        var layout = config.ErasureLayout();
+
+        // Directory 4 is there but empty (wiped by hand): its missing files are found at start and healed.
+        const int Emptied = 4;
+        foreach (var file in Directory.EnumerateFiles(config.DataDirs[Emptied]))
+        {
+            File.Delete(file);
+        }
+
+        var emptiedLog = new CapturingLoggerFactory();
+        await using (var host = Start(config, emptiedLog))
+        {
+            Assert.True(SpinWait.SpinUntil(() => host.ErasureHealth is { StartupRepairDone: true, PendingDamage: 0 }, TimeSpan.FromSeconds(60)), "healing did not finish");
+            Assert.True(emptiedLog.Lines.Any(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains($"{offloaded.Count} shard files are missing", StringComparison.Ordinal)), string.Join("\n", emptiedLog.Lines));
+            Assert.Contains(emptiedLog.Lines, l => l.Contains("Erasure healing:", StringComparison.Ordinal) && l.Contains("100.0 %", StringComparison.Ordinal) && l.Contains("ETA", StringComparison.Ordinal));
+            AssertShardsPresent(layout, offloaded, Emptied);
+            using var s3 = Client(host);
+            await AssertAllReadExactAsync(s3, objects);
+        }
+
+        // Directory 2 is gone (a lost drive): a degraded start, served from parity, rebuilt.
         const int Wiped = 2;
         Directory.Delete(config.DataDirs[Wiped], recursive: true);
 
@@ -70,13 +91,7 @@ public sealed class ErasureServerTests : IAsyncLifetime
             Assert.True(SpinWait.SpinUntil(() => host.ErasureHealth is { StartupRepairDone: true, PendingDamage: 0 }, TimeSpan.FromSeconds(60)), "rebuild did not finish");
             Assert.Contains(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("degraded", StringComparison.Ordinal) && l.Contains($"data directory {Wiped}", StringComparison.Ordinal));
             Assert.Contains(log.Lines, l => l.Contains($"rebuild of data directory {Wiped}", StringComparison.Ordinal) && l.Contains("100.0 %", StringComparison.Ordinal) && l.Contains("ETA", StringComparison.Ordinal));
-
-            var layout = config.ErasureLayout();
-            foreach (var id in offloaded)
-            {
-                var shard = layout.ShardIndexIn(id, Wiped);
-                Assert.True(File.Exists(layout.ShardPath(id, shard)), $"segment {id} shard {shard} was not rebuilt in directory {Wiped}");
-            }
+            AssertShardsPresent(layout, offloaded, Wiped);
 
             var health = await HealthAsync(host);
             Assert.Equal("ok", health.GetProperty("status").GetString());
@@ -170,6 +185,15 @@ public sealed class ErasureServerTests : IAsyncLifetime
                 TimeSpan.FromSeconds(60)),
             $"offloaded {engine.OffloadedSegmentIds.Count} of {engine.SegmentIds.Count - 1} sealed segments");
         return engine.OffloadedSegmentIds;
+    }
+
+    private static void AssertShardsPresent(Segments.ErasureLayout layout, IReadOnlyList<ulong> segments, int directory)
+    {
+        foreach (var id in segments)
+        {
+            var shard = layout.ShardIndexIn(id, directory);
+            Assert.True(File.Exists(layout.ShardPath(id, shard)), $"segment {id} shard {shard} was not restored in directory {directory}");
+        }
     }
 
     private static async Task AssertAllReadExactAsync(AmazonS3Client s3, List<(string Key, byte[] Body)> objects)

@@ -140,6 +140,32 @@ public sealed class OffloadTests
     }
 
     [Fact]
+    public async Task A_file_left_behind_by_an_interrupted_offload_is_recycled_at_open_and_the_manifest_wins()
+    {
+        var device = new FaultInjectingWalDevice();
+        var store = new MemorySegmentStore(device);
+        var options = OffloadOptions(store);
+        List<(ulong Lsn, byte[] Payload, WalLocation Location)> expected;
+        IReadOnlyList<ulong> offloaded;
+        using (var log = WriteAheadLog.Open(device, options))
+        {
+            expected = await AppendManyAsync(log, count: 200, seed: 19);
+            device.FailRecycles = true; // the manifest is written, the file removal never happens
+            offloaded = OffloadAnnounced(log, store);
+            Assert.Equal(offloaded, log.OffloadedSegmentIds);
+            Assert.Equal(offloaded, device.ListSegmentIds().Intersect(offloaded));
+            device.FailRecycles = false;
+        }
+
+        using var reopened = WriteAheadLog.Open(device, options);
+        Assert.Empty(device.ListSegmentIds().Intersect(offloaded));
+        Assert.Equal(offloaded, reopened.OffloadedSegmentIds);
+        var reads = store.Reads;
+        AssertEverythingReads(reopened, expected);
+        Assert.True(store.Reads > reads, "offloaded records are read through the reader, not a leftover file");
+    }
+
+    [Fact]
     public void The_manifest_is_believed_only_with_magic_version_length_and_crc()
     {
         var entries = new[]

@@ -17,7 +17,8 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
     private readonly ErasureSegmentStore _store;
     private readonly Func<ulong, string> _segmentPath;
     private readonly Action<SealedSegmentInfo, SegmentWriteResult>? _onWritten;
-    private readonly BlockingCollection<SealedSegmentInfo> _queue;
+    private readonly BlockingCollection<(SealedSegmentInfo Segment, bool IsRetry)> _queue;
+    private readonly ConcurrentQueue<SealedSegmentInfo> _failed = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ISegmentOffloadTarget? _log;
@@ -37,7 +38,7 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
         _store = store;
         _segmentPath = segmentPath;
         _onWritten = onWritten;
-        _queue = new BlockingCollection<SealedSegmentInfo>(new ConcurrentQueue<SealedSegmentInfo>(), capacity);
+        _queue = new BlockingCollection<(SealedSegmentInfo, bool)>(new ConcurrentQueue<(SealedSegmentInfo, bool)>(), capacity);
         _thread = new Thread(Run) { IsBackground = true, Name = "fasts3-erasure-coder" };
         _thread.Start();
     }
@@ -58,7 +59,28 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
     public Task Completion => _completed.Task;
 
     /// <summary>Enqueues; blocks while <c>capacity</c> segments already wait (back-pressure on the flusher).</summary>
-    public void OnSegmentSealed(SealedSegmentInfo segment) => _queue.Add(segment);
+    public void OnSegmentSealed(SealedSegmentInfo segment) => _queue.Add((segment, false));
+
+    /// <summary>Segments whose shard write failed with an I/O error (e.g. a data directory was down) and wait for <see cref="RetryFailed"/>.</summary>
+    public int RetryableCount => _failed.Count;
+
+    /// <summary>
+    /// Queues the segments whose shard write failed again (call once the store is whole: after a
+    /// directory rebuild). Never blocks: what does not fit now stays for the next call. Returns how
+    /// many were queued.
+    /// </summary>
+    public int RetryFailed()
+    {
+        var queued = 0;
+        var count = _failed.Count;
+        while (count-- > 0 && !_queue.IsAddingCompleted && _failed.TryPeek(out var segment) && _queue.TryAdd((segment, true)))
+        {
+            _failed.TryDequeue(out _);
+            queued++;
+        }
+
+        return queued;
+    }
 
     /// <summary>The log to report durable shards to (each open of the log attaches itself again).</summary>
     public void OnLogOpened(ISegmentOffloadTarget log) => Volatile.Write(ref _log, log);
@@ -81,15 +103,20 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
     private void Run()
     {
         var previous = -1L;
-        foreach (var segment in _queue.GetConsumingEnumerable())
+        foreach (var (segment, isRetry) in _queue.GetConsumingEnumerable())
         {
             // The log seals in id order and calls the sink in that order; one consumer keeps it.
-            Debug.Assert((long)segment.SegmentId > previous, "sealed segments arrive in id order");
-            previous = (long)segment.SegmentId;
+            // Retries come later, out of order: offloads need no order, the log sorts its manifest.
+            Debug.Assert(isRetry || (long)segment.SegmentId > previous, "sealed segments arrive in id order");
+            previous = isRetry ? previous : (long)segment.SegmentId;
             var result = _store.WriteShardsFromFile(segment.SegmentId, _segmentPath(segment.SegmentId));
             if (result.IsSuccess)
             {
-                Interlocked.Exchange(ref _lastWrittenSegmentId, (long)segment.SegmentId);
+                if (!isRetry)
+                {
+                    Interlocked.Exchange(ref _lastWrittenSegmentId, (long)segment.SegmentId);
+                }
+
                 if (Volatile.Read(ref _log)?.OffloadSegment(segment.SegmentId) == WalStatus.Ok)
                 {
                     Interlocked.Increment(ref _offloadedSegments);
@@ -98,6 +125,12 @@ public sealed class ErasureCodingSink : ISealedSegmentSink, IDisposable
             else
             {
                 Interlocked.Increment(ref _failedSegments);
+                if (result.Status == SegmentWriteStatus.IoError)
+                {
+                    // The source is fine, a destination was not (a directory down): worth another try.
+                    // A SourceUnreadable segment was released meanwhile; nothing is left to code.
+                    _failed.Enqueue(segment);
+                }
             }
 
             _onWritten?.Invoke(segment, result);

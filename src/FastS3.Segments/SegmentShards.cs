@@ -203,8 +203,11 @@ internal sealed class SegmentShards : IDisposable
         return ShardHeaderCheck.Ok;
     }
 
-    private void Report(int shard, ShardDamageKind kind, string detail) =>
+    private void Report(int shard, ShardDamageKind kind, string detail)
+    {
+        _store.ForgetQuorum(_segmentId);
         _damage?.Report(new ShardDamage(_segmentId, shard, kind, detail));
+    }
 
     private static int ReadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long offset)
     {

@@ -8,7 +8,7 @@ namespace FastS3.Server;
 /// <param name="Rebuild">The latest directory rebuild progress, if one ran.</param>
 /// <param name="SegmentsHealed">Segments whose damaged shards were rewritten since start.</param>
 /// <param name="BytesWritten">Shard bytes rewritten since start.</param>
-/// <param name="PendingDamage">Damaged shards waiting for the healer.</param>
+/// <param name="PendingDamage">Damaged shards waiting for the healer plus segments it is healing now.</param>
 /// <param name="StartupRepairDone">Rebuilds and the missing-file scan at start have finished.</param>
 public sealed record ErasureHealth(
     bool Degraded, IReadOnlyList<int> UnavailableDirectories, RebuildProgress? Rebuild, long SegmentsHealed, long BytesWritten, int PendingDamage, bool StartupRepairDone)

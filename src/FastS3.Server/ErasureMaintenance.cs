@@ -23,10 +23,12 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _pollInterval;
+    private readonly Func<int>? _retryCoding;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private long _lastProgressLog;
+    private int _healingRemaining; // segments taken from the damage queue and not yet healed
     private ErasureHealth _health;
 
     /// <summary>Starts the maintenance thread.</summary>
@@ -34,8 +36,10 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     /// <param name="logger">Where progress and failures go.</param>
     /// <param name="pollInterval">How often the damage queue is looked at when nobody wakes the thread (1 s default).</param>
     /// <param name="timeProvider">Clock for ETAs and log pacing.</param>
-    public ErasureMaintenance(ErasureSegmentStore store, ILogger logger, TimeSpan? pollInterval = null, TimeProvider? timeProvider = null)
+    /// <param name="retryCoding">Re-queues segments whose coding failed (a directory was down); called while the store is whole. Returns how many.</param>
+    public ErasureMaintenance(ErasureSegmentStore store, ILogger logger, TimeSpan? pollInterval = null, TimeProvider? timeProvider = null, Func<int>? retryCoding = null)
     {
+        _retryCoding = retryCoding;
         _store = store;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
@@ -47,7 +51,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
     }
 
     /// <summary>What the health endpoint shows: degraded mode, rebuild progress, healing counts.</summary>
-    public ErasureHealth Snapshot => Volatile.Read(ref _health) with { PendingDamage = _store.Damage.Count };
+    public ErasureHealth Snapshot => Volatile.Read(ref _health) with { PendingDamage = _store.Damage.Count + Volatile.Read(ref _healingRemaining) };
 
     /// <summary>Heal now instead of at the next poll.</summary>
     public void Wake() => _wake.Set();
@@ -84,6 +88,11 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             while (!token.IsCancellationRequested)
             {
                 HealPending(token);
+                if (!_store.IsDegraded && _retryCoding?.Invoke() is > 0 and var retried)
+                {
+                    _logger.LogInformation("Erasure coding: {Segments} segments that failed while a data directory was down are queued again", retried);
+                }
+
                 _wake.Wait(_pollInterval, token);
                 _wake.Reset();
             }
@@ -127,7 +136,9 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             {
                 if (!File.Exists(layout.ShardPath(segmentId, shard)))
                 {
-                    missing += _store.Damage.Report(new ShardDamage(segmentId, shard, ShardDamageKind.Missing, "missing at start")) ? 1 : 0;
+                    // Counted even when a read reported it first: the log line tells what start-up found.
+                    _ = _store.Damage.Report(new ShardDamage(segmentId, shard, ShardDamageKind.Missing, "missing at start"));
+                    missing++;
                 }
             }
         }
@@ -154,6 +165,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             return;
         }
 
+        Volatile.Write(ref _healingRemaining, segments.Count);
         var started = _time.GetTimestamp();
         var done = 0;
         long bytes = 0;
@@ -162,6 +174,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             token.ThrowIfCancellationRequested();
             var result = _healer.HealSegment(segmentId);
             done++;
+            Volatile.Write(ref _healingRemaining, segments.Count - done);
             bytes += result.BytesWritten;
             switch (result.Status)
             {

@@ -145,7 +145,7 @@ public sealed class FastS3Host : IAsyncDisposable
             throw;
         }
 
-        return (engine, shards is null ? null : new ErasureParts(shards, coder!, new ErasureMaintenance(shards, loggerFactory.CreateLogger("FastS3.Erasure"))));
+        return (engine, shards is null ? null : new ErasureParts(shards, coder!, new ErasureMaintenance(shards, loggerFactory.CreateLogger("FastS3.Erasure"), retryCoding: coder!.RetryFailed)));
     }
 
     private static CredentialStore LoadCredentials(ServerConfig config)

@@ -151,69 +151,71 @@ public sealed partial class WriteAheadLog
     public WalStatus ReleaseSegmentsThrough(ulong segmentId)
     {
         lock (_rollLock)
-        lock (_offloadLock)
         {
-            var table = Volatile.Read(ref _segmentTable);
-            var released = table.Segments.Where(s => s.Id <= segmentId).ToArray();
-            if (released.Length == 0)
+            lock (_offloadLock)
             {
+                var table = Volatile.Read(ref _segmentTable);
+                var released = table.Segments.Where(s => s.Id <= segmentId).ToArray();
+                if (released.Length == 0)
+                {
+                    return WalStatus.Ok;
+                }
+
+                if (released.Any(s => !s.IsAnnounced || s == Volatile.Read(ref _active)))
+                {
+                    return WalStatus.WatermarkOutOfRange;
+                }
+
+                lock (_metadataLock)
+                {
+                    var metadata = _metadata;
+                    metadata.FirstLiveSegmentId = segmentId + 1;
+                    var status = PersistMetadata(metadata);
+                    if (status != WalStatus.Ok)
+                    {
+                        return status;
+                    }
+                }
+
+                lock (_segmentTableLock)
+                {
+                    Volatile.Write(ref _segmentTable, table.Slice(segmentId + 1, ulong.MaxValue));
+                }
+
+                if (released.Any(s => s.IsOffloaded))
+                {
+                    // The metadata already excludes them, so a failure here only leaves a longer
+                    // manifest that recovery filters; the copies are dropped after it either way.
+                    var status = PersistOffloadManifest(_offloadEntries.Where(e => e.SegmentId > segmentId).ToList());
+                    if (status != WalStatus.Ok)
+                    {
+                        Log($"WAL could not shorten the offload manifest after releasing through {segmentId}: {status}");
+                    }
+                }
+
+                foreach (var segment in released)
+                {
+                    if (segment.IsOffloaded)
+                    {
+                        _options.SealedSegmentReader!.Drop(segment.Id);
+                        continue;
+                    }
+
+                    segment.RetireAndWaitForReaders();
+                    segment.File.Dispose();
+                    try
+                    {
+                        _device.RecycleSegment(segment.Id);
+                    }
+                    catch (IOException exception)
+                    {
+                        // The metadata already excludes it: recovery will recycle the leftover file.
+                        Log($"WAL could not recycle segment {segment.Id}: {exception.Message}");
+                    }
+                }
+
                 return WalStatus.Ok;
             }
-
-            if (released.Any(s => !s.IsAnnounced || s == Volatile.Read(ref _active)))
-            {
-                return WalStatus.WatermarkOutOfRange;
-            }
-
-            lock (_metadataLock)
-            {
-                var metadata = _metadata;
-                metadata.FirstLiveSegmentId = segmentId + 1;
-                var status = PersistMetadata(metadata);
-                if (status != WalStatus.Ok)
-                {
-                    return status;
-                }
-            }
-
-            lock (_segmentTableLock)
-            {
-                Volatile.Write(ref _segmentTable, table.Slice(segmentId + 1, ulong.MaxValue));
-            }
-
-            if (released.Any(s => s.IsOffloaded))
-            {
-                // The metadata already excludes them, so a failure here only leaves a longer
-                // manifest that recovery filters; the copies are dropped after it either way.
-                var status = PersistOffloadManifest(_offloadEntries.Where(e => e.SegmentId > segmentId).ToList());
-                if (status != WalStatus.Ok)
-                {
-                    Log($"WAL could not shorten the offload manifest after releasing through {segmentId}: {status}");
-                }
-            }
-
-            foreach (var segment in released)
-            {
-                if (segment.IsOffloaded)
-                {
-                    _options.SealedSegmentReader!.Drop(segment.Id);
-                    continue;
-                }
-
-                segment.RetireAndWaitForReaders();
-                segment.File.Dispose();
-                try
-                {
-                    _device.RecycleSegment(segment.Id);
-                }
-                catch (IOException exception)
-                {
-                    // The metadata already excludes it: recovery will recycle the leftover file.
-                    Log($"WAL could not recycle segment {segment.Id}: {exception.Message}");
-                }
-            }
-
-            return WalStatus.Ok;
         }
     }
 

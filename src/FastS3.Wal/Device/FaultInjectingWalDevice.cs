@@ -31,6 +31,9 @@ public sealed class FaultInjectingWalDevice : IWalDevice
     /// <summary>When set, metadata writes fail with EIO.</summary>
     public bool FailMetadataWrites { get; set; }
 
+    /// <summary>When set, recycling a segment file fails with EIO (the file stays, as after a crash before the rename).</summary>
+    public bool FailRecycles { get; set; }
+
     /// <summary>Successful segment flushes so far.</summary>
     public long FlushCount => Interlocked.Read(ref _flushCount);
 
@@ -114,6 +117,11 @@ public sealed class FaultInjectingWalDevice : IWalDevice
     {
         lock (_lock)
         {
+            if (FailRecycles)
+            {
+                throw new IOException("Input/output error (simulated recycle)", 5);
+            }
+
             var state = _files[segmentId];
             _files.Remove(segmentId);
             if (_recycled.Count < MaxRecycled)
