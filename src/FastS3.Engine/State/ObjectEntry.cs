@@ -13,7 +13,7 @@ internal sealed class ObjectEntry(string key, ObjectInfo info, ImmutableArray<Wa
     // allocate a probe entry (40 B) every time. Only used for the duration of one synchronous
     // set operation, never stored.
     [ThreadStatic]
-    private static ObjectEntry? t_probe;
+    private static ObjectEntry? _threadProbe;
 
     private StoredObject? _stored;
 
@@ -29,7 +29,7 @@ internal sealed class ObjectEntry(string key, ObjectInfo info, ImmutableArray<Wa
     /// </summary>
     public static ObjectEntry Probe(string key)
     {
-        var probe = t_probe ??= new ObjectEntry(string.Empty, ProbeInfo, []);
+        var probe = _threadProbe ??= new ObjectEntry(string.Empty, ProbeInfo, []);
         probe.Key = key;
         return probe;
     }
