@@ -154,6 +154,8 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
 
     private void HealPending(CancellationToken token)
     {
+        // Count the work as pending before it leaves the queue, so PendingDamage never reads 0 in between.
+        Volatile.Write(ref _healingRemaining, _store.Damage.Count);
         var segments = new SortedSet<ulong>();
         while (_store.Damage.TryDequeue(out var damage))
         {
@@ -162,6 +164,7 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
 
         if (segments.Count == 0)
         {
+            Volatile.Write(ref _healingRemaining, 0);
             return;
         }
 
@@ -174,7 +177,6 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
             token.ThrowIfCancellationRequested();
             var result = _healer.HealSegment(segmentId);
             done++;
-            Volatile.Write(ref _healingRemaining, segments.Count - done);
             bytes += result.BytesWritten;
             switch (result.Status)
             {
@@ -194,6 +196,9 @@ public sealed class ErasureMaintenance : IProgress<RebuildProgress>, IDisposable
                     "Erasure healing: {Done}/{Total} segments, {Bytes} bytes rewritten, {Percent:F1} %, ETA {Eta}",
                     done, segments.Count, bytes, 100.0 * done / segments.Count, FormatEta(eta));
             }
+
+            // Last: a watcher that sees no pending damage also sees the progress line above.
+            Volatile.Write(ref _healingRemaining, segments.Count - done);
         }
     }
 
