@@ -13,9 +13,12 @@ public sealed class RecoveryTableTests
     public void Empty_log_opens_with_a_fresh_first_segment()
     {
         var device = new FaultInjectingWalDevice();
-        using var log = WriteAheadLog.Open(device, Options());
+
+        // No segment prepared ahead: the spare file (segment 2) would race the listing below.
+        using var log = WriteAheadLog.Open(device, Options(prepareAhead: false));
         Assert.Equal(RecoveryCase.EmptyLog, log.Recovery.TailCase);
         Assert.Equal(0UL, log.DurableLsn);
+        Assert.Equal([1UL], log.SegmentIds);
         Assert.Equal([1UL], device.ListSegmentIds());
         Assert.Equal(1UL, log.Append(1, [1]).Lsn);
     }
