@@ -59,13 +59,20 @@ public sealed class AllocationBudgetTests
             connection.RoundTrip(bytes, isHead); // warm: tiered JIT, pools, caches
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Requests; i++)
+        // The least of three windows: an allocation the path makes per request shows in every
+        // window, while a one-off (a tier-up, the once-per-second Date string, a stall that makes
+        // a pipe read complete asynchronously while the whole suite runs in parallel) does not.
+        var perRequest = double.MaxValue;
+        for (var window = 0; window < 3; window++)
         {
-            connection.RoundTrip(bytes, isHead);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Requests; i++)
+            {
+                connection.RoundTrip(bytes, isHead);
+            }
 
-        var perRequest = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Requests;
+            perRequest = Math.Min(perRequest, (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Requests);
+        }
 
         // Budgets are for optimized builds (what runs in production and in the test command, -c
         // Release). A Debug build compiles async state machines as classes, one allocation per
