@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using FastS3.Engine;
-using FastS3.Storage;
 
 namespace FastS3.Bench.Engine;
 
@@ -41,17 +40,7 @@ internal static class CompactionSpace
             }
         }
 
-        var directory = Path.Combine(root, "fasts3-compaction-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
-        {
-            RunAsync(directory, liveMib, writtenGib).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
+        EngineBench.InTempFolder(root, "compaction", directory => RunAsync(directory, liveMib, writtenGib));
         return 0;
     }
 
@@ -83,17 +72,7 @@ internal static class CompactionSpace
             var random = new Random(w); // random overwrites: old segments stay partly live, so compaction must copy
             for (var n = Interlocked.Increment(ref next); n < total; n = Interlocked.Increment(ref next))
             {
-                var key = $"k{(n < keys ? n : random.Next(keys))}";
-                var writer = store.BeginPut("b", key).Value!;
-                await using (writer)
-                {
-                    await writer.WriteAsync(body, CancellationToken.None);
-                    var committed = await writer.CommitAsync(new ObjectInfo { Key = key, Size = body.Length, ETag = "\"c\"", LastModified = DateTimeOffset.UtcNow }, default, CancellationToken.None);
-                    if (!committed.IsSuccess)
-                    {
-                        throw new IOException($"put {key}: {committed.Error}");
-                    }
-                }
+                await EngineBench.PutAsync(store, $"k{(n < keys ? n : random.Next(keys))}", body);
             }
         })));
         written.Stop();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using FastS3.Engine;
-using FastS3.Storage;
 using FastS3.Wal;
 
 namespace FastS3.Bench.Engine;
@@ -47,16 +46,7 @@ internal static class RestartTime
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var gib in sizes)
         {
-            var directory = Path.Combine(root, "fasts3-restart-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
-            try
-            {
-                MeasureAsync(directory, gib).GetAwaiter().GetResult();
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            EngineBench.InTempFolder(root, "restart", directory => MeasureAsync(directory, gib));
         }
 
         Console.WriteLine(DropCaches() ? "(page cache dropped before each open)" : "(page cache NOT dropped: no permission; opens read a warm cache)");
@@ -122,22 +112,7 @@ internal static class RestartTime
         {
             for (var n = Interlocked.Increment(ref next); n < objects; n = Interlocked.Increment(ref next))
             {
-                var key = $"{prefix}/{n}";
-                var writer = store.BeginPut("b", key).Value!;
-                await using (writer)
-                {
-                    if (!(await writer.WriteAsync(body, CancellationToken.None)).IsSuccess)
-                    {
-                        throw new IOException($"write of {key} failed");
-                    }
-
-                    var info = new ObjectInfo { Key = key, Size = body.Length, ETag = "\"restart\"", LastModified = DateTimeOffset.UtcNow };
-                    var committed = await writer.CommitAsync(info, default, CancellationToken.None);
-                    if (!committed.IsSuccess)
-                    {
-                        throw new IOException($"commit of {key} failed: {committed.Error}");
-                    }
-                }
+                await EngineBench.PutAsync(store, $"{prefix}/{n}", body);
             }
         })));
     }
