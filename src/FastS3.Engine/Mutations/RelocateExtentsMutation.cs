@@ -89,8 +89,7 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
 
         foreach (var move in moves)
         {
-            space.Remove([move.From]);
-            space.Add([move.To]);
+            space.Move(move.From, move.To);
         }
 
         return state.WithBucket(updated, lsn);

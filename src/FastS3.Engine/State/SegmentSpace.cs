@@ -17,6 +17,17 @@ internal sealed class SegmentSpace
 
     public void Remove(IEnumerable<WalLocation> extents) => Change(extents, -1);
 
+    /// <summary>One extent's bytes moved from one segment to another (compaction).</summary>
+    public void Move(WalLocation from, WalLocation to)
+    {
+        Debug.Assert(from.LengthBytes == to.LengthBytes);
+        lock (_lock)
+        {
+            Apply(from, -1);
+            Apply(to, +1);
+        }
+    }
+
     public IReadOnlyDictionary<ulong, long> Snapshot()
     {
         lock (_lock)
@@ -39,18 +50,24 @@ internal sealed class SegmentSpace
         {
             foreach (var extent in extents)
             {
-                _liveBytes.TryGetValue(extent.SegmentId, out var live);
-                live += sign * (long)extent.LengthBytes;
-                Debug.Assert(live >= 0, $"segment {extent.SegmentId} live bytes went negative");
-                if (live == 0)
-                {
-                    _liveBytes.Remove(extent.SegmentId);
-                }
-                else
-                {
-                    _liveBytes[extent.SegmentId] = live;
-                }
+                Apply(extent, sign);
             }
+        }
+    }
+
+    private void Apply(WalLocation extent, int sign)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread);
+        _liveBytes.TryGetValue(extent.SegmentId, out var live);
+        live += sign * (long)extent.LengthBytes;
+        Debug.Assert(live >= 0, $"segment {extent.SegmentId} live bytes went negative");
+        if (live == 0)
+        {
+            _liveBytes.Remove(extent.SegmentId);
+        }
+        else
+        {
+            _liveBytes[extent.SegmentId] = live;
         }
     }
 }
