@@ -32,18 +32,6 @@ internal sealed class WriterPins
         }
     }
 
-    /// <summary>In-flight bodies.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pins.Values.Sum();
-            }
-        }
-    }
-
     public void Pin(ulong segmentId)
     {
         lock (_lock)
