@@ -211,6 +211,57 @@ public sealed class BTreeTests
     }
 
     [Fact]
+    public void Pages_younger_than_the_checkpoint_are_reused_once_readers_leave_without_waiting_for_a_checkpoint()
+    {
+        using var tree = BTree.Open(new FaultInjectingPageDevice(), LargePoolBytes);
+        var random = new Random(11);
+        for (var i = 0; i < 2_000; i++)
+        {
+            tree.Upsert(Key(random), Value(random), 1);
+        }
+
+        tree.Publish(1);
+        tree.Checkpoint();
+        var (_, _, afterCheckpoint) = tree.PageCounts;
+
+        // One publish per change, as the engine seals one version per commit, and no checkpoint:
+        // each change copies a root-to-leaf path; the copies of earlier changes must be reused.
+        var keys = Enumerable.Range(0, 50).Select(_ => Key(random)).ToList();
+        var lsn = 2UL;
+        for (var round = 0; round < 40; round++)
+        {
+            foreach (var key in keys)
+            {
+                tree.Upsert(key, Value(random), lsn);
+                tree.Publish(lsn++);
+            }
+        }
+
+        var (_, retired, allocated) = tree.PageCounts;
+        Assert.True(allocated < afterCheckpoint + 200, $"{allocated} pages after 2,000 published changes (was {afterCheckpoint}): young pages were not reused");
+        Assert.True(retired > 0, "pages the checkpoint reaches still wait for the next one");
+
+        // A short reader inside its section keeps its version's pages, however many changes follow.
+        using (tree.EnterRead())
+        {
+            var held = tree.Visible;
+            var expected = Get(tree, keys[0]);
+            for (var i = 0; i < 200; i++)
+            {
+                tree.Upsert(keys[i % keys.Count], Value(random), lsn);
+                tree.Publish(lsn++);
+            }
+
+            var read = new System.Buffers.ArrayBufferWriter<byte>();
+            Assert.True(tree.TryGet(held, keys[0], read));
+            Assert.Equal(expected, read.WrittenSpan.ToArray());
+        }
+
+        tree.Checkpoint();
+        tree.Verify();
+    }
+
+    [Fact]
     public void A_sealed_version_is_invisible_until_made_visible_and_a_checkpoint_takes_the_visible_one()
     {
         var device = new FaultInjectingPageDevice();

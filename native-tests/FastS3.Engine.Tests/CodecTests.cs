@@ -30,7 +30,6 @@ public sealed class CodecTests
     [Fact]
     public void Every_commit_record_decodes_to_a_mutation_with_the_same_effect()
     {
-        var space = new SegmentSpace();
         var info = RandomInfo(new Random(1)) with { Key = "k" };
         ImmutableArray<WalLocation> extents = [new(3, 4096, 100), new(4, 64, 7)];
         var upload = new MultipartUpload("u1", "k", DateTimeOffset.UnixEpoch, info, "CRC32C", true);
@@ -41,29 +40,46 @@ public sealed class CodecTests
             new CreateUploadMutation("b", upload),
             new PutPartMutation("b", "u1", new PartInfo(1, "\"e\"", 107, DateTimeOffset.UnixEpoch, null), extents),
             new CompleteUploadMutation("b", "k", "u1", info, extents),
+            new RelocateExtentsMutation("b", "k", null, 0, [new ExtentMove(extents[0], new WalLocation(9, 128, 100))]),
             new CreateUploadMutation("b", upload with { UploadId = "u2" }),
             new AbortUploadMutation("b", "u2"),
             new DeleteObjectMutation("b", "k"),
             new DeleteBucketMutation("b"),
         ];
 
+        using var directIndex = TreeTestSupport.NewObjectIndex();
+        using var replayedIndex = TreeTestSupport.NewObjectIndex();
         var direct = EngineState.Empty;
         var replayed = EngineState.Empty;
-        var replaySpace = new SegmentSpace();
         var lsn = 10UL;
+        var seenObject = false;
         foreach (var mutation in mutations)
         {
             var encoder = new BinaryEncoder();
             mutation.Encode(encoder);
             var decoded = Mutation.Decode(mutation.RecordType, encoder.Written);
             Assert.Equal(mutation.GetType(), decoded.GetType());
-            direct = mutation.Apply(direct, lsn, space);
-            replayed = decoded.Apply(replayed, lsn, replaySpace);
-            Assert.Equal(CheckpointCodec.Encode(direct, DateTimeOffset.UnixEpoch), CheckpointCodec.Encode(replayed, DateTimeOffset.UnixEpoch));
+            direct = mutation.Apply(direct, lsn, directIndex);
+            replayed = decoded.Apply(replayed, lsn, replayedIndex);
+            Assert.Equal(CheckpointCodec.Encode(direct, [], DateTimeOffset.UnixEpoch), CheckpointCodec.Encode(replayed, [], DateTimeOffset.UnixEpoch));
+            var directEntry = directIndex.GetForWrite("b", "k");
+            var replayedEntry = replayedIndex.GetForWrite("b", "k");
+            Assert.Equal(directEntry is null, replayedEntry is null);
+            if (directEntry is not null)
+            {
+                seenObject = true;
+                Assert.Equal(directEntry.Extents.ToArray(), replayedEntry!.Extents.ToArray());
+                Assert.Equal((directEntry.VersionLsn, directEntry.ValueLsn), (replayedEntry.VersionLsn, replayedEntry.ValueLsn));
+                Assert.Equal(directEntry.Info.ETag, replayedEntry.Info.ETag);
+                Assert.True(direct.Space.Total >= BodyChunker.Sum(directEntry.Extents), "the object's extents are live");
+            }
+
             lsn += 3;
         }
 
-        Assert.Empty(space.Snapshot());
+        Assert.True(seenObject);
+        Assert.Empty(direct.Space.LiveBytes);
+        Assert.Equal(0, directIndex.Count);
     }
 
     [Fact]
@@ -79,7 +95,8 @@ public sealed class CodecTests
     [Fact]
     public void A_record_that_does_not_apply_is_an_error_not_a_silent_skip()
     {
-        var error = Assert.Throws<InvalidDataException>(() => new DeleteObjectMutation("nope", "k").Apply(EngineState.Empty, 5, new SegmentSpace()));
+        using var index = TreeTestSupport.NewObjectIndex();
+        var error = Assert.Throws<InvalidDataException>(() => new DeleteObjectMutation("nope", "k").Apply(EngineState.Empty, 5, index));
         Assert.Contains("LSN 5", error.Message, StringComparison.Ordinal);
     }
 
@@ -90,9 +107,12 @@ public sealed class CodecTests
     [InlineData(70, "body CRC32C")]     // body
     public void Checkpoint_checks_run_before_any_field_is_believed(int offset, string expected)
     {
-        var state = new CreateBucketMutation("bucket", DateTimeOffset.UnixEpoch).Apply(EngineState.Empty, 7, new SegmentSpace());
-        var bytes = CheckpointCodec.Encode(state, DateTimeOffset.UnixEpoch);
-        Assert.Equal(7UL, CheckpointCodec.Decode(bytes).AppliedLsn);
+        using var index = TreeTestSupport.NewObjectIndex();
+        var state = new CreateBucketMutation("bucket", DateTimeOffset.UnixEpoch).Apply(EngineState.Empty, 7, index);
+        var bytes = CheckpointCodec.Encode(state, [1, 2, 3], DateTimeOffset.UnixEpoch);
+        var (decoded, record) = CheckpointCodec.Decode(bytes);
+        Assert.Equal(7UL, decoded.AppliedLsn);
+        Assert.Equal([1, 2, 3], record);
         bytes[offset] ^= 0x01;
         var error = Assert.Throws<InvalidDataException>(() => CheckpointCodec.Decode(bytes));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -101,7 +121,7 @@ public sealed class CodecTests
     [Fact]
     public void Truncated_checkpoint_is_refused()
     {
-        var bytes = CheckpointCodec.Encode(EngineState.Empty, DateTimeOffset.UnixEpoch);
+        var bytes = CheckpointCodec.Encode(EngineState.Empty, [], DateTimeOffset.UnixEpoch);
         Assert.Throws<InvalidDataException>(() => CheckpointCodec.Decode(bytes.AsSpan(0, 40)));
         Assert.Throws<InvalidDataException>(() => CheckpointCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)));
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using FastS3.Common.Errors;
 using FastS3.Engine;
 using FastS3.Engine.Checkpoints;
+using FastS3.Engine.Paging;
 using FastS3.Storage;
 using FastS3.Wal;
 using FastS3.Wal.Device;
@@ -23,7 +24,12 @@ internal static class EngineTestSupport
         CompactionInterval = TimeSpan.Zero, // tests compact explicitly
         RecoveryProgress = progress,
         ChunkSizeBytes = chunkBytes,
+        IndexBufferPoolBytes = IndexPoolBytes,
+        ObjectCacheEntries = 64, // small: lookups go through the tree, not only the decode cache
     };
+
+    /// <summary>128 frames: large tests evict and re-read index pages.</summary>
+    public const long IndexPoolBytes = 1 << 20;
 
     /// <summary>Deterministic bytes for (seed, length): a mix-up of extents shows as a mismatch.</summary>
     public static byte[] Body(int seed, int length)
@@ -166,30 +172,36 @@ internal sealed class TempDirectory : IDisposable
     }
 }
 
-/// <summary>An engine on the in-memory fault device: restart and crash without touching the disk.</summary>
+/// <summary>An engine on the in-memory fault devices: restart and crash without touching the disk.</summary>
 internal sealed class SimulatedDisk
 {
-    public SimulatedDisk(FaultInjectingWalDevice? device = null, MemoryCheckpointStore? checkpoints = null)
+    public SimulatedDisk(FaultInjectingWalDevice? device = null, MemoryCheckpointStore? checkpoints = null, FaultInjectingPageDevice? indexPages = null)
     {
         Device = device ?? new FaultInjectingWalDevice();
         Checkpoints = checkpoints ?? new MemoryCheckpointStore();
+        IndexPages = indexPages ?? new FaultInjectingPageDevice();
     }
 
     public FaultInjectingWalDevice Device { get; }
 
     public MemoryCheckpointStore Checkpoints { get; }
 
-    public EngineObjectStore Open(EngineOptions? options = null) => EngineObjectStore.Open(Device, Checkpoints, options ?? EngineTestSupport.Options());
+    /// <summary>The object tree's page file (its record lives in the engine checkpoint).</summary>
+    public FaultInjectingPageDevice IndexPages { get; }
+
+    public EngineObjectStore Open(EngineOptions? options = null) => EngineObjectStore.Open(Device, Checkpoints, IndexPages, options ?? EngineTestSupport.Options());
 
     /// <summary>
     /// What a power cut now leaves. The checkpoint is copied first: it only ever holds commits
-    /// that were durable when it was written, so a log image taken after it covers it.
+    /// that were durable when it was written, and the index pages it names were synced before it,
+    /// so page and log images taken after it cover it.
     /// </summary>
     /// <remarks>
-    /// The two copies are not one instant: compaction may write a newer checkpoint and then
-    /// release segments the older one needs while the log is copied. A real power cut sees both
-    /// at one instant, so retry until no checkpoint was written during the log copy (a release
-    /// is always preceded by its checkpoint, which the first copy then already holds).
+    /// The copies are not one instant: a newer checkpoint may be written meanwhile, after which
+    /// compaction may release segments, and the tree may reuse pages, that the older one needs. A
+    /// real power cut sees everything at one instant, so retry until no checkpoint was written
+    /// during the copies (a release or a reuse is always preceded by its checkpoint, which the
+    /// first copy then already holds).
     /// </remarks>
     public SimulatedDisk CrashCopy(Random? tear = null)
     {
@@ -197,10 +209,11 @@ internal sealed class SimulatedDisk
         {
             var writesBefore = Checkpoints.WriteCount;
             var checkpoints = Checkpoints.CrashCopy();
+            var pages = IndexPages.CrashCopy(tear);
             var device = Device.CrashCopy(tear);
             if (Checkpoints.WriteCount == writesBefore)
             {
-                return new SimulatedDisk(device, checkpoints);
+                return new SimulatedDisk(device, checkpoints, pages);
             }
         }
     }

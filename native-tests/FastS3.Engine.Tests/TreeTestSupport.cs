@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
 using FastS3.Engine.Index;
+using FastS3.Engine.Paging;
+using FastS3.Engine.State;
 
 namespace FastS3.Engine.Tests;
 
@@ -13,6 +15,9 @@ internal static class TreeTestSupport
     public const long LargePoolBytes = 16 << 20;
 
     private static readonly string[] Prefixes = ["", "a/", "a/b/", "photos/2026/12/", "é/", "z", "logs/"];
+
+    /// <summary>An engine object index on an in-memory page file with a small pool and decode cache.</summary>
+    public static ObjectIndex NewObjectIndex() => new(BTree.Open(new FaultInjectingPageDevice(), null, 1 << 20), cacheEntries: 16);
 
     public static SortedDictionary<byte[], byte[]> NewModel() => new(ByteOrder.Instance);
 

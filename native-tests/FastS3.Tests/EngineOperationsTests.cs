@@ -70,6 +70,7 @@ public sealed class EngineOperationsTests : IDisposable
         Assert.True(after["fasts3_wal_durable_lsn"] > before["fasts3_wal_durable_lsn"]);
         Assert.True(after["fasts3_wal_flushes_total"] > 0);
         Assert.InRange(after["fasts3_engine_live_bytes"], 3 * 100_000, 3 * 100_100);
+        Assert.Equal(3, after["fasts3_index_objects"]);
         Assert.True(after["fasts3_wal_bytes"] <= (2 * after["fasts3_engine_live_bytes"]) + (4 * (256 << 10)), "compaction keeps the log near the live bytes");
 
         // Every object still reads back after its bytes moved.

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using FastS3.Engine.State;
 using FastS3.Storage;
 using FastS3.Wal;
 
@@ -16,11 +17,11 @@ namespace FastS3.Engine;
 /// period, so compaction cannot release a segment under it. Between
 /// <see cref="EngineObjectStore.GetObject"/> and the first read compaction may have moved the
 /// version's extents: a read that finds its segment released looks the version up again (same
-/// metadata instance: the same version, moved) and continues from the same offset. A version
+/// creating LSN: the same version, moved) and continues from the same offset. A version
 /// that was overwritten or deleted <em>and</em> compacted away before its read started fails with
 /// <see cref="ObjectVersionGoneException"/>.
 /// </summary>
-internal sealed class EngineContent(EngineObjectStore store, string bucket, string key, ObjectInfo info, ImmutableArray<WalLocation> extents, long length) : IObjectContent
+internal sealed class EngineContent(EngineObjectStore store, ObjectEntry version, long length) : IObjectContent
 {
     /// <summary>Copy and flush in 64 KiB steps: the server's pipe pauses writers at 64 KiB, so a large GET streams with back-pressure.</summary>
     private const int StepBytes = 64 * 1024;
@@ -31,7 +32,7 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
     {
         CheckRange(offset, length);
         using var reading = store.EnterRead();
-        var current = extents;
+        var current = version.Extents;
         var pieces = new ExtentCursor(current, offset, length, StepBytes);
         var pending = 0;
         while (pieces.TryNext(out var piece))
@@ -64,7 +65,7 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
         var reading = store.EnterRead();
         try
         {
-            var current = extents;
+            var current = version.Extents;
             var pieces = new ExtentCursor(current, offset, length, StepBytes);
             while (pieces.TryNext(out var piece))
             {
@@ -102,10 +103,10 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
             case ExtentRead.Closed:
                 throw new ObjectDisposedException(nameof(EngineObjectStore));
             default:
-                var moved = store.FindMovedVersion(bucket, key, info);
+                var moved = store.FindMovedVersion(version.Bucket, version.Key, version.VersionLsn);
                 if (moved.IsDefault || moved == current)
                 {
-                    throw new ObjectVersionGoneException(bucket, key);
+                    throw new ObjectVersionGoneException(version.Bucket, version.Key);
                 }
 
                 current = moved;

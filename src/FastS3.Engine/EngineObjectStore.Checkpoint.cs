@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using FastS3.Engine.Checkpoints;
+using FastS3.Engine.Index;
+using FastS3.Engine.State;
 
 namespace FastS3.Engine;
 
@@ -56,9 +58,11 @@ public sealed partial class EngineObjectStore
     }
 
     /// <summary>
-    /// Serializes the visible state (durable commits only, so the checkpoint can never get ahead
-    /// of the log) and replaces the checkpoint durably. The state is an immutable snapshot:
-    /// writers keep going while it is written.
+    /// Checkpoints the visible state (durable commits only, so the checkpoint can never get ahead
+    /// of the log): flushes the object tree's pages of that version and fsyncs them, then replaces
+    /// the checkpoint (buckets, uploads, live bytes and the tree's record) durably. The state and
+    /// the tree version are immutable: writers keep going while it is written. A fuzzy checkpoint
+    /// in the ARIES sense: no writer waits, and recovery redoes from its LSN.
     /// </summary>
     private bool WriteCheckpoint(bool force = false, bool closing = false)
     {
@@ -78,19 +82,44 @@ public sealed partial class EngineObjectStore
                 return false;
             }
 
-            var state = Volatile.Read(ref _visibleState);
-            Debug.Assert(state.AppliedLsn <= _wal.DurableLsn, "the visible state holds durable commits only");
-            if (!force && state.AppliedLsn == _checkpointedLsn)
+            if (!force && Volatile.Read(ref _visibleState).AppliedLsn == _checkpointedLsn)
             {
                 return false;
             }
 
             var started = _clock.GetTimestamp();
-            var bytes = CheckpointCodec.Encode(state, _clock.GetUtcNow());
-            _checkpoints.WriteDurable(bytes);
+            EngineState state;
+            IndexCheckpointCapture capture;
+            try
+            {
+                lock (_publishLock)
+                {
+                    // The tree's visible version and the visible state change together under this lock.
+                    state = _visibleState;
+                    capture = _objects.Tree.BeginCheckpoint();
+                }
+            }
+            catch (InvalidOperationException exception)
+            {
+                // An earlier flush of index pages failed its fsync: which pages reached the disk is
+                // unknown, so no checkpoint may build on them until the store is reopened (it then
+                // recovers from the last durable checkpoint and the log, which still has everything).
+                _options.Log?.Invoke($"engine: checkpoint refused ({exception.Message}); reopen the store to checkpoint again");
+                return false;
+            }
+
+            Debug.Assert(ReferenceEquals(capture.Version, state.Objects), "the captured tree version is the visible state's");
+            Debug.Assert(state.AppliedLsn <= _wal.DurableLsn, "the visible state holds durable commits only");
+            var length = 0;
+            _objects.Tree.WriteCheckpoint(capture, record =>
+            {
+                var bytes = CheckpointCodec.Encode(state, record, _clock.GetUtcNow());
+                _checkpoints.WriteDurable(bytes);
+                length = bytes.Length;
+            });
             _checkpointedLsn = state.AppliedLsn;
             CheckpointCount++;
-            _options.Log?.Invoke($"engine: checkpoint at LSN {state.AppliedLsn}: {bytes.Length} bytes in {_clock.GetElapsedTime(started).TotalMilliseconds:F0} ms");
+            _options.Log?.Invoke($"engine: checkpoint at LSN {state.AppliedLsn}: {capture.Pages.Count} index pages and {length} bytes in {_clock.GetElapsedTime(started).TotalMilliseconds:F0} ms");
             return true;
         }
     }

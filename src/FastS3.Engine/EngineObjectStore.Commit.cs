@@ -47,7 +47,7 @@ public sealed partial class EngineObjectStore
                 }
 
                 Debug.Assert(result.Lsn > state.AppliedLsn, "commit LSNs increase under the commit lock");
-                var next = mutation.Apply(state, result.Lsn, _space);
+                var next = mutation.Apply(state, result.Lsn, _objects).Sealed(_objects.Seal(result.Lsn));
                 Debug.Assert(next.AppliedLsn == result.Lsn);
                 _writeState = next;
                 _pendingStates.Enqueue((result.Lsn, next));
@@ -110,7 +110,11 @@ public sealed partial class EngineObjectStore
             if (latest is not null)
             {
                 Debug.Assert(latest.AppliedLsn > Volatile.Read(ref _visibleState).AppliedLsn, "visible state only moves forward");
+
+                // State first, then the tree: a reader that enters its read section after the tree's
+                // grace period begins must find this state, whose tree version the grace protects.
                 Volatile.Write(ref _visibleState, latest);
+                _objects.MakeVisible(latest.Objects!);
             }
         }
     }

@@ -171,8 +171,8 @@ public sealed partial class EngineObjectStore
     /// </summary>
     private List<ulong> ChooseVictims(bool force)
     {
-        var live = _space.Snapshot();
-        long LiveOf(ulong id) => live.TryGetValue(id, out var b) ? b : 0;
+        var space = Volatile.Read(ref _visibleState).Space;
+        long LiveOf(ulong id) => space.LiveOf(id);
         var active = _wal.ActiveSegmentId;
         var sealedIds = _wal.SegmentIds.Where(id => id < active).ToList();
         var segmentBytes = (double)_options.SegmentSizeBytes;
@@ -205,17 +205,16 @@ public sealed partial class EngineObjectStore
         bytes = 0;
         lastLsn = 0;
         var victimSet = victims.ToHashSet();
-        var live = _space.Snapshot();
-        var total = victims.Sum(id => live.TryGetValue(id, out var b) ? b : 0);
+        var space = Volatile.Read(ref _visibleState).Space;
+        var total = victims.Sum(space.LiveOf);
         var copyStarted = _clock.GetTimestamp();
         var nextReport = CompactionProgressEveryBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(_chunkSizeBytes);
         var pin = PinActiveSegment(); // the copies are bodies in flight until their relocation commits
         try
         {
-            // Candidates from a snapshot; each relocation is re-decided against the write state.
-            var state = Volatile.Read(ref _visibleState);
-            foreach (var target in RelocationTargets(state, victimSet))
+            // Candidates from the visible state; each relocation is re-decided against the write state.
+            foreach (var target in RelocationTargets(victimSet))
             {
                 var moves = ImmutableArray.CreateBuilder<ExtentMove>();
                 foreach (var from in target.Extents)
@@ -271,8 +270,12 @@ public sealed partial class EngineObjectStore
         }
     }
 
-    /// <summary>Objects and parts with at least one extent in <paramref name="victims"/>.</summary>
-    private static IEnumerable<RelocationTarget> RelocationTargets(EngineState state, HashSet<ulong> victims)
+    /// <summary>
+    /// Objects and parts of the visible state with at least one extent in <paramref name="victims"/>,
+    /// collected in one read section (at most the victims' live extents). It walks every object's
+    /// extents: O(objects) per pass, decoding no metadata.
+    /// </summary>
+    private List<RelocationTarget> RelocationTargets(HashSet<ulong> victims)
     {
         bool Touches(ImmutableArray<WalLocation> extents)
         {
@@ -287,31 +290,50 @@ public sealed partial class EngineObjectStore
             return false;
         }
 
-        foreach (var bucket in state.Buckets.Values)
+        var targets = new List<RelocationTarget>();
+        if (!TryEnter())
         {
-            foreach (var entry in bucket.Objects)
-            {
-                if (Touches(entry.Extents))
-                {
-                    yield return new RelocationTarget(bucket.Info.Name, entry.Key, null, 0, entry.Extents);
-                }
-            }
+            return targets;
+        }
 
-            foreach (var upload in bucket.Uploads.Values)
+        try
+        {
+            using var reading = _objects.EnterRead();
+            var state = Volatile.Read(ref _visibleState);
+            foreach (var bucket in state.Buckets.Values)
             {
-                foreach (var part in upload.Parts.Values)
+                var walk = _objects.Walk(state.Objects!, bucket.Info.Name, string.Empty);
+                while (walk.MoveNext())
                 {
-                    if (Touches(part.Extents))
+                    var extents = walk.CurrentExtents;
+                    if (Touches(extents))
                     {
-                        yield return new RelocationTarget(bucket.Info.Name, upload.Upload.Key, upload.Upload.UploadId, part.Info.PartNumber, part.Extents);
+                        targets.Add(new RelocationTarget(bucket.Info.Name, walk.Key, null, 0, extents));
+                    }
+                }
+
+                foreach (var upload in bucket.Uploads.Values)
+                {
+                    foreach (var part in upload.Parts.Values)
+                    {
+                        if (Touches(part.Extents))
+                        {
+                            targets.Add(new RelocationTarget(bucket.Info.Name, upload.Upload.Key, upload.Upload.UploadId, part.Info.PartNumber, part.Extents));
+                        }
                     }
                 }
             }
+
+            return targets;
+        }
+        finally
+        {
+            Exit();
         }
     }
 
     /// <summary>Under the commit lock: does the target still reference every extent the mutation moves?</summary>
-    private static bool StillReferenced(EngineState state, RelocationTarget target, RelocateExtentsMutation mutation)
+    private bool StillReferenced(EngineState state, RelocationTarget target, RelocateExtentsMutation mutation)
     {
         if (state.Bucket(target.Bucket) is not { } b)
         {
@@ -321,7 +343,7 @@ public sealed partial class EngineObjectStore
         ImmutableArray<WalLocation> current;
         if (target.UploadId is null)
         {
-            if (!b.TryGetObject(target.Key, out var entry))
+            if (_objects.GetForWrite(target.Bucket, target.Key) is not { } entry)
             {
                 return false;
             }
@@ -350,7 +372,7 @@ public sealed partial class EngineObjectStore
     {
         lock (_commitLock)
         {
-            var live = _space.Snapshot();
+            var live = _writeState.Space.LiveBytes;
             var lowestPin = _writerPins.Lowest;
             var active = _wal.ActiveSegmentId;
             ulong through = 0;

@@ -78,7 +78,7 @@ public sealed partial class EngineObjectStore
                 length += BodyChunker.Sum(stored.Extents);
             }
 
-            var check = condition.Evaluate(b!.TryGetObject(key, out var current) ? current.Info : null);
+            var check = condition.Evaluate(_objects.GetForWrite(bucket, key)?.Info);
             if (check != S3ErrorCode.None)
             {
                 return Plan.Fail(check);

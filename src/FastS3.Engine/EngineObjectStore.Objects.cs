@@ -21,19 +21,36 @@ public sealed partial class EngineObjectStore
 
     public StoreResult<StoredObject> GetObject(string bucket, string key)
     {
-        if (Volatile.Read(ref _visibleState).Bucket(bucket) is not { } b)
+        ObjectEntry? entry;
+        if (!TryEnter())
         {
-            return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchBucket);
+            return StoreResult<StoredObject>.Fail(S3ErrorCode.SlowDown, "The store is closing.");
         }
 
-        if (!b.TryGetObject(key, out var entry))
+        try
+        {
+            using var reading = _objects.EnterRead(); // the tree's pages of the state's version stay put until it ends
+            var state = Volatile.Read(ref _visibleState);
+            if (state.Bucket(bucket) is null)
+            {
+                return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchBucket);
+            }
+
+            entry = _objects.Find(state.Objects!, bucket, key);
+        }
+        finally
+        {
+            Exit();
+        }
+
+        if (entry is null)
         {
             return StoreResult<StoredObject>.Fail(S3ErrorCode.NoSuchKey);
         }
 
         return FindUnreadableSegment(entry.Extents) is { } lost
             ? StoreResult<StoredObject>.Fail(S3ErrorCode.InternalError, $"The object's data in log segment {lost} cannot be read: more shards are lost than parity covers.")
-            : entry.Stored(bucket, _content);
+            : entry.Stored(_content);
     }
 
     public ValueTask<StoreResult<bool>> DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)
@@ -41,7 +58,7 @@ public sealed partial class EngineObjectStore
         var appended = AppendCommit(state => state.Bucket(bucket) switch
         {
             null => Plan.Fail(S3ErrorCode.NoSuchBucket),
-            var b when !b.TryGetObject(key, out _) => Plan.Nothing, // S3: deleting a missing key succeeds, and logs nothing
+            _ when _objects.GetForWrite(bucket, key) is null => Plan.Nothing, // S3: deleting a missing key succeeds, and logs nothing
             _ => Plan.Log(new DeleteObjectMutation(bucket, key)),
         });
         return FinishAsync(appended, true);
@@ -49,19 +66,34 @@ public sealed partial class EngineObjectStore
 
     public StoreResult<ListPage> ListObjects(string bucket, ListRequest request)
     {
-        // One snapshot for the whole page: keys and their metadata come from the same state.
-        if (Volatile.Read(ref _visibleState).Bucket(bucket) is not { } b)
+        // One version for the whole page: keys and their metadata come from the same state.
+        if (!TryEnter())
         {
-            return StoreResult<ListPage>.Fail(S3ErrorCode.NoSuchBucket);
+            return StoreResult<ListPage>.Fail(S3ErrorCode.SlowDown, "The store is closing.");
         }
 
-        var lower = request.Prefix;
-        if (request.StartAfter is not null && Utf8KeyComparer.Instance.Compare(request.StartAfter, lower) > 0)
+        try
         {
-            lower = request.StartAfter;
-        }
+            using var reading = _objects.EnterRead();
+            var state = Volatile.Read(ref _visibleState);
+            if (state.Bucket(bucket) is null)
+            {
+                return StoreResult<ListPage>.Fail(S3ErrorCode.NoSuchBucket);
+            }
 
-        return ListWalker.Walk(b.KeysFrom(lower), request, key => b.TryGetObject(key, out var entry) ? entry.Info : null);
+            var lower = request.Prefix;
+            if (request.StartAfter is not null && Utf8KeyComparer.Instance.Compare(request.StartAfter, lower) > 0)
+            {
+                lower = request.StartAfter;
+            }
+
+            var walk = _objects.Walk(state.Objects!, bucket, lower);
+            return ListWalker.Walk(walk.Keys(), request, key => walk.Current.Info);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     internal ValueTask<StoreResult<ObjectInfo>> CommitPutAsync(string bucket, ulong bucketGeneration, string key, ObjectInfo info, ImmutableArray<WalLocation> extents, WriteCondition condition)
@@ -73,20 +105,37 @@ public sealed partial class EngineObjectStore
                 return Plan.Fail(S3ErrorCode.NoSuchBucket); // deleted (and maybe re-created) while the body streamed
             }
 
-            var check = condition.Evaluate(b.TryGetObject(key, out var current) ? current.Info : null);
+            if (!ObjectIndex.Fits(bucket, key))
+            {
+                return Plan.Fail(S3ErrorCode.KeyTooLongError, $"The index holds keys of up to {ObjectIndex.MaxTreeKeyBytes} bytes including the bucket name.");
+            }
+
+            var check = condition.Evaluate(_objects.GetForWrite(bucket, key)?.Info);
             return check != S3ErrorCode.None ? Plan.Fail(check) : Plan.Log(new PutObjectMutation(bucket, key, info, extents));
         });
         return FinishAsync(appended, info);
     }
 
     /// <summary>
-    /// The current extents of the version whose metadata is <paramref name="info"/> (compaction
-    /// keeps the metadata instance when it moves bytes), or default when that version is gone.
+    /// The current extents of the version created at <paramref name="versionLsn"/> (compaction
+    /// keeps it when it moves the bytes), or default when that version is gone.
     /// </summary>
-    internal ImmutableArray<WalLocation> FindMovedVersion(string bucket, string key, ObjectInfo info) =>
-        Volatile.Read(ref _visibleState).Bucket(bucket) is { } b && b.TryGetObject(key, out var entry) && ReferenceEquals(entry.Info, info)
-            ? entry.Extents
-            : default;
+    internal ImmutableArray<WalLocation> FindMovedVersion(string bucket, string key, ulong versionLsn)
+    {
+        ObjectDisposedException.ThrowIf(!TryEnter(), this);
+        try
+        {
+            using var reading = _objects.EnterRead();
+            var state = Volatile.Read(ref _visibleState);
+            return state.Bucket(bucket) is not null && _objects.Find(state.Objects!, bucket, key) is { } entry && entry.VersionLsn == versionLsn
+                ? entry.Extents
+                : default;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
 
     /// <summary>
     /// The first segment of <paramref name="extents"/> whose bytes can no longer be derived, so a

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Engine.Checkpoints;
+using FastS3.Engine.Index;
 using FastS3.Engine.Mutations;
+using FastS3.Engine.Paging;
 using FastS3.Engine.State;
 using FastS3.Wal;
 using FastS3.Wal.Format;
@@ -15,45 +17,54 @@ public sealed partial class EngineObjectStore
     private const long ProgressEveryRecords = 16_384;
 
     /// <summary>
-    /// Rebuilds the index: load the checkpoint (the state as of its applied LSN), then redo every
-    /// durable commit record above it, in LSN order. The WAL already cut the log at the first torn
-    /// or CRC-bad record of its tail, so what replays is exactly a prefix of what was appended:
-    /// a commit whose record did not become durable is absent (its upload rolled back), and data
-    /// records without a commit are skipped as garbage.
+    /// Rebuilds the index: load the checkpoint (the buckets, uploads and live bytes as of its
+    /// applied LSN, and the object tree's record, whose pages were synced before it was written),
+    /// open the tree at that record, then redo every durable commit record above it, in LSN order,
+    /// on both. The WAL already cut the log at the first torn or CRC-bad record of its tail, so
+    /// what replays is exactly a prefix of what was appended: a commit whose record did not
+    /// become durable is absent (its upload rolled back), and data records without a commit are
+    /// skipped as garbage. Tree pages written after the checkpoint are unreachable from its root
+    /// and are reused.
     /// </summary>
-    private static (EngineState State, EngineRecoveryReport Report) RecoverIndex(WriteAheadLog wal, ICheckpointStore checkpoints, EngineOptions options, SegmentSpace space)
+    private static (EngineState State, ObjectIndex Objects, EngineRecoveryReport Report) RecoverIndex(WriteAheadLog wal, ICheckpointStore checkpoints, IPageDevice indexPages, EngineOptions options)
     {
         var clock = options.TimeProvider;
         var started = clock.GetTimestamp();
         var state = EngineState.Empty;
+        byte[]? indexRecord = null;
         var bytes = checkpoints.Read();
         if (bytes is not null)
         {
-            state = CheckpointCodec.Decode(bytes);
+            (state, indexRecord) = CheckpointCodec.Decode(bytes);
             options.Log?.Invoke($"engine: checkpoint loaded: {bytes.Length} bytes, {state.Buckets.Count} buckets, applied LSN {state.AppliedLsn}");
         }
 
+        var objects = new ObjectIndex(BTree.Open(indexPages, indexRecord, options.IndexBufferPoolBytes, clock), options.ObjectCacheEntries);
+        try
+        {
+            state = Replay(wal, options, state, objects, out var report, started);
+            return (state, objects, report);
+        }
+        catch
+        {
+            objects.Dispose();
+            throw;
+        }
+    }
+
+    private static EngineState Replay(WriteAheadLog wal, EngineOptions options, EngineState state, ObjectIndex objects, out EngineRecoveryReport report, long started)
+    {
+        var clock = options.TimeProvider;
         var checkpointLsn = state.AppliedLsn;
+        if (objects.Tree.CheckpointLsn != checkpointLsn)
+        {
+            throw new InvalidDataException($"checkpoint covers LSN {checkpointLsn} but its object tree record covers {objects.Tree.CheckpointLsn}");
+        }
+
         if (checkpointLsn > wal.DurableLsn)
         {
             // The checkpoint only ever holds durable commits, so the log must reach at least this far.
             throw new InvalidDataException($"checkpoint covers LSN {checkpointLsn} but the log ends at {wal.DurableLsn}: log segments are missing");
-        }
-
-        foreach (var bucket in state.Buckets.Values)
-        {
-            foreach (var entry in bucket.Objects)
-            {
-                space.Add(entry.Extents);
-            }
-
-            foreach (var upload in bucket.Uploads.Values)
-            {
-                foreach (var part in upload.Parts.Values)
-                {
-                    space.Add(part.Extents);
-                }
-            }
         }
 
         var redoLsn = checkpointLsn + 1;
@@ -72,7 +83,7 @@ public sealed partial class EngineObjectStore
             firstSegmentId ??= record.Location.SegmentId;
             if (Mutation.IsCommitRecord(record.Type))
             {
-                state = Mutation.Decode(record.Type, record.Payload).Apply(state, record.Lsn, space);
+                state = Mutation.Decode(record.Type, record.Payload).Apply(state, record.Lsn, objects);
                 commits++;
             }
 
@@ -86,45 +97,30 @@ public sealed partial class EngineObjectStore
             }
         }
 
-        RequireLiveExtents(state, wal.FirstSegmentId);
+        RequireLiveExtents(state.Space, wal.FirstSegmentId);
+        state = state.AppliedLsn == checkpointLsn ? state.Sealed(objects.Tree.Visible) : state.Sealed(objects.Seal(state.AppliedLsn));
+        objects.MakeVisible(state.Objects!);
         var elapsed = clock.GetElapsedTime(started);
         options.RecoveryProgress?.Invoke(new EngineRecoveryProgress("done", records, payloadBytes, payloadBytes, clock.GetElapsedTime(replayStarted)));
         var rate = elapsed.TotalSeconds > 0 ? payloadBytes / elapsed.TotalSeconds / (1 << 20) : 0;
         options.Log?.Invoke($"engine: index rebuilt from checkpoint LSN {checkpointLsn}: {records} records ({commits} commits, {payloadBytes} bytes) replayed in {elapsed.TotalMilliseconds:F0} ms ({rate:F0} MiB/s), visible LSN {state.AppliedLsn}");
-        return (state, new EngineRecoveryReport(checkpointLsn, redoLsn, records, commits, payloadBytes, elapsed));
+        report = new EngineRecoveryReport(checkpointLsn, redoLsn, records, commits, payloadBytes, elapsed);
+        return state;
     }
 
     /// <summary>
     /// Every extent the recovered index names must lie in a live segment: compaction releases a
     /// segment only after a checkpoint that no longer names it. Anything else is a lost segment,
-    /// and serving would hand out bytes the log no longer has.
+    /// and serving would hand out bytes the log no longer has. The live-bytes table counts every
+    /// extent of every object and part, so checking it checks them all without a scan.
     /// </summary>
-    private static void RequireLiveExtents(EngineState state, ulong firstSegmentId)
+    private static void RequireLiveExtents(SegmentSpace space, ulong firstSegmentId)
     {
-        static void Check(ImmutableArray<WalLocation> extents, ulong firstSegmentId, string what)
+        foreach (var (segmentId, live) in space.LiveBytes)
         {
-            foreach (var extent in extents)
+            if (segmentId < firstSegmentId)
             {
-                if (extent.SegmentId < firstSegmentId)
-                {
-                    throw new InvalidDataException($"{what} names extent {extent} in a released segment (the first live segment is {firstSegmentId}): the log lost data the index needs");
-                }
-            }
-        }
-
-        foreach (var bucket in state.Buckets.Values)
-        {
-            foreach (var entry in bucket.Objects)
-            {
-                Check(entry.Extents, firstSegmentId, $"object '{entry.Key}' in bucket '{bucket.Info.Name}'");
-            }
-
-            foreach (var upload in bucket.Uploads.Values)
-            {
-                foreach (var part in upload.Parts.Values)
-                {
-                    Check(part.Extents, firstSegmentId, $"part {part.Info.PartNumber} of upload '{upload.Upload.UploadId}'");
-                }
+                throw new InvalidDataException($"the index names {live} bytes in released segment {segmentId} (the first live segment is {firstSegmentId}): the log lost data the index needs");
             }
         }
     }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using FastS3.Common.Errors;
 using FastS3.Engine.Checkpoints;
 using FastS3.Engine.Format;
+using FastS3.Engine.Paging;
 using FastS3.Engine.State;
 using FastS3.Storage;
 using FastS3.Wal;
@@ -32,14 +33,15 @@ public sealed partial class EngineObjectStore : IObjectStore
 {
     private const string WalDirectoryName = "wal";
     private const string CheckpointDirectoryName = "checkpoint";
+    private const string IndexDirectoryName = "index";
 
     private readonly WriteAheadLog _wal;
     private readonly ICheckpointStore _checkpoints;
     private readonly EngineOptions _options;
     private readonly TimeProvider _clock;
     private readonly int _chunkSizeBytes;
-    private readonly SegmentSpace _space;
-    private readonly Func<string, ObjectEntry, IObjectContent> _content; // one delegate for every entry's first read
+    private readonly ObjectIndex _objects;
+    private readonly Func<ObjectEntry, IObjectContent> _content; // one delegate for every entry's first read
 
     private readonly Lock _commitLock = new();
     private readonly BinaryEncoder _commitEncoder = new(); // under _commitLock
@@ -55,10 +57,10 @@ public sealed partial class EngineObjectStore : IObjectStore
     private int _activeOperations;
     private int _closed;
 
-    private EngineObjectStore(WriteAheadLog wal, ICheckpointStore checkpoints, EngineOptions options, EngineState recovered, SegmentSpace space, EngineRecoveryReport report)
+    private EngineObjectStore(WriteAheadLog wal, ICheckpointStore checkpoints, EngineOptions options, EngineState recovered, ObjectIndex objects, EngineRecoveryReport report)
     {
-        _space = space;
-        _content = (bucket, entry) => new EngineContent(this, bucket, entry.Key, entry.Info, entry.Extents, BodyChunker.Sum(entry.Extents));
+        _objects = objects;
+        _content = entry => new EngineContent(this, entry, BodyChunker.Sum(entry.Extents));
         _wal = wal;
         _checkpoints = checkpoints;
         _options = options;
@@ -92,17 +94,20 @@ public sealed partial class EngineObjectStore : IObjectStore
 
     /// <summary>
     /// Opens (recovering) or creates a store in <paramref name="root"/>: the log in <c>root/wal</c>,
-    /// the index checkpoint in <c>root/checkpoint</c>.
+    /// the checkpoint in <c>root/checkpoint</c>, the object index's pages in <c>root/index</c>.
     /// </summary>
     public static EngineObjectStore Open(string root, EngineOptions? options = null)
     {
         options ??= new EngineOptions();
         var device = new FileWalDevice(WalDirectoryOf(root), options.FlushMethod);
-        return Open(device, new FileCheckpointStore(Path.Combine(root, CheckpointDirectoryName)), options);
+        return Open(device, new FileCheckpointStore(Path.Combine(root, CheckpointDirectoryName)), new FilePageDevice(Path.Combine(root, IndexDirectoryName)), options);
     }
 
-    /// <summary>Opens a store on an explicit log device and checkpoint store (tests: the fault-injecting device).</summary>
-    public static EngineObjectStore Open(IWalDevice walDevice, ICheckpointStore checkpoints, EngineOptions? options = null)
+    /// <summary>
+    /// Opens a store on explicit devices (tests: the fault-injecting ones). The store owns
+    /// <paramref name="indexPages"/> and disposes it when it closes.
+    /// </summary>
+    public static EngineObjectStore Open(IWalDevice walDevice, ICheckpointStore checkpoints, IPageDevice indexPages, EngineOptions? options = null)
     {
         options ??= new EngineOptions();
         options.Validate();
@@ -124,9 +129,8 @@ public sealed partial class EngineObjectStore : IObjectStore
         try
         {
             options.Log?.Invoke($"engine: WAL open in {options.TimeProvider.GetElapsedTime(walStarted).TotalMilliseconds:F0} ms, tail case {wal.Recovery.TailCase}, last LSN {wal.Recovery.LastLsn}");
-            var space = new SegmentSpace();
-            var (state, report) = RecoverIndex(wal, checkpoints, options, space);
-            var store = new EngineObjectStore(wal, checkpoints, options, state, space, report);
+            var (state, objects, report) = RecoverIndex(wal, checkpoints, indexPages, options);
+            var store = new EngineObjectStore(wal, checkpoints, options, state, objects, report);
             store._checkpointThread.Start();
             store.StartCompactor();
             return store;
@@ -142,13 +146,17 @@ public sealed partial class EngineObjectStore : IObjectStore
     public EngineStatistics GetStatistics()
     {
         var segments = _wal.SegmentIds.Count;
+        var pool = _objects.Tree.PoolStatistics;
         return new EngineStatistics
         {
             DurableLsn = _wal.DurableLsn,
             VisibleLsn = VisibleLsn,
             LogSegments = segments,
             LogBytes = (long)segments * _options.SegmentSizeBytes,
-            LiveBytes = _space.Snapshot().Values.Sum(),
+            LiveBytes = Volatile.Read(ref _visibleState).Space.Total,
+            IndexObjects = Volatile.Read(ref _visibleState).Objects?.EntryCount ?? 0,
+            IndexPoolHits = pool.Hits,
+            IndexPoolMisses = pool.Misses,
             Flushes = _wal.FlushCount,
             FlushedRecords = _wal.FlushedRecordCount,
             Checkpoints = CheckpointCount,
@@ -167,7 +175,7 @@ public sealed partial class EngineObjectStore : IObjectStore
     }
 
     /// <summary>Live (referenced) bytes per WAL segment: what compaction would keep.</summary>
-    public IReadOnlyDictionary<ulong, long> LiveBytesBySegment() => _space.Snapshot();
+    public IReadOnlyDictionary<ulong, long> LiveBytesBySegment() => Volatile.Read(ref _visibleState).Space.LiveBytes;
 
     /// <summary>The log's directory under an engine root (a sealed-segment consumer reads segment files there).</summary>
     public static string WalDirectoryOf(string root) => Path.Combine(root, WalDirectoryName);
@@ -248,6 +256,7 @@ public sealed partial class EngineObjectStore : IObjectStore
             }
         }
 
+        _objects.Dispose(); // after the final checkpoint; no reader is inside (the operation count drained)
         _checkpointWake.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -54,6 +54,20 @@ public sealed class EngineOptions
     /// <summary>How long a pass waits for readers of older versions before it defers the release to the next pass.</summary>
     public TimeSpan CompactionReaderGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Memory for the object index's buffer pool (pinned 8 KiB frames, allocated when the store
+    /// opens). The tree holds every object's metadata and extents on disk pages; the pool is meant
+    /// to hold the hot part of it, so the number of objects is not bounded by this. Default: 1/64
+    /// of the machine's memory, between 8 and 256 MiB.
+    /// </summary>
+    public long IndexBufferPoolBytes { get; init; } = DefaultIndexBufferPoolBytes();
+
+    /// <summary>
+    /// Decoded index entries kept for hot reads (a direct-mapped cache, rounded up to a power of
+    /// two): a GET whose entry is cached allocates nothing. Each costs its metadata (~0.5 KiB).
+    /// </summary>
+    public int ObjectCacheEntries { get; init; } = 1 << 16;
+
     /// <summary>Time source: bucket creation dates, part and upload timestamps, checkpoint stamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -85,5 +99,11 @@ public sealed class EngineOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(CompactionMaxSegmentsPerPass, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(IndexBufferPoolBytes, 64L << 10);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ObjectCacheEntries, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ObjectCacheEntries, 1 << 26);
     }
+
+    private static long DefaultIndexBufferPoolBytes() =>
+        Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 64, 8L << 20, 256L << 20);
 }

@@ -15,6 +15,15 @@ public sealed record EngineStatistics
     /// <summary>Bytes of extents the index references.</summary>
     public required long LiveBytes { get; init; }
 
+    /// <summary>Objects in the visible index.</summary>
+    public required ulong IndexObjects { get; init; }
+
+    /// <summary>Index page pins served from the buffer pool.</summary>
+    public required long IndexPoolHits { get; init; }
+
+    /// <summary>Index page pins that read the page file.</summary>
+    public required long IndexPoolMisses { get; init; }
+
     public required long Flushes { get; init; }
 
     public required long FlushedRecords { get; init; }

@@ -41,11 +41,10 @@ internal sealed class ReadGrace
     /// </summary>
     public bool WaitForEarlierReaders(TimeSpan timeout)
     {
-        var old = Interlocked.Increment(ref _epoch) - 1;
-        var parity = (int)(old & 1);
+        var old = BeginGrace();
         var started = Stopwatch.GetTimestamp();
         var spin = new SpinWait();
-        while (Volatile.Read(ref _counters[parity]) != 0)
+        while (!HaveLeft(old))
         {
             if (Stopwatch.GetElapsedTime(started) >= timeout)
             {
@@ -57,6 +56,16 @@ internal sealed class ReadGrace
 
         return true;
     }
+
+    /// <summary>
+    /// Flips the epoch without waiting: returns the epoch whose readers must leave, to poll with
+    /// <see cref="HaveLeft"/>. One grace period at a time: do not begin another until it has ended
+    /// (both parities would then count readers of different ages).
+    /// </summary>
+    public long BeginGrace() => Interlocked.Increment(ref _epoch) - 1;
+
+    /// <summary>True once every reader registered under <paramref name="epoch"/> has left.</summary>
+    public bool HaveLeft(long epoch) => Volatile.Read(ref _counters[(int)(epoch & 1)]) == 0;
 
     private void Exit(int parity)
     {

@@ -127,9 +127,11 @@ public sealed class FastS3Host : IAsyncDisposable
         EngineObjectStore engine;
         try
         {
+            var defaults = new EngineOptions();
             engine = EngineObjectStore.Open(config.StorageRoot, new EngineOptions
             {
                 SegmentSizeBytes = config.SegmentSizeBytes,
+                IndexBufferPoolBytes = config.BufferPoolBytes > 0 ? config.BufferPoolBytes : defaults.IndexBufferPoolBytes,
                 Durability = config.Durability == "os" ? Durability.Os : Durability.Fsync,
                 CheckpointInterval = TimeSpan.FromSeconds(config.CheckpointIntervalSeconds),
                 CompactionLiveFraction = config.CompactionLiveFraction,

@@ -53,6 +53,9 @@ public sealed record ServerConfig
     /// <summary>Compact while the sealed log's live fraction is below this (0 turns compaction off).</summary>
     public double CompactionLiveFraction { get; init; } = 0.5;
 
+    /// <summary>Memory for the engine's index buffer pool, in bytes (0: the engine's default, 1/64 of RAM between 8 and 256 MiB).</summary>
+    public long BufferPoolBytes { get; init; }
+
     /// <summary>WAL segment size (embedding and tests only, no config key): small segments seal and offload after a few objects.</summary>
     public int SegmentSizeBytes { get; init; } = Wal.WalOptions.DefaultSegmentSizeBytes;
 
@@ -61,7 +64,7 @@ public sealed record ServerConfig
         "listen_addr", "protocol", "auth_file", "storage_backend", "storage_root", "region",
         "allow_anonymous", "allow_header_auth", "virtual_host_domains",
         "enable_erasure_coding", "erasure_data_blocks", "erasure_parity_blocks", "data_dirs",
-        "durability", "checkpoint_interval_seconds", "compaction_live_fraction",
+        "durability", "checkpoint_interval_seconds", "compaction_live_fraction", "buffer_pool_bytes",
     ];
 
     /// <summary>Reads <paramref name="path"/>; a missing file is an error only when <paramref name="required"/>.</summary>
@@ -209,6 +212,12 @@ public sealed record ServerConfig
                 _ => throw new ConfigException($"key 'compaction_live_fraction': expected a number, got {Describe(fraction)}"),
             };
             config = config with { CompactionLiveFraction = value is >= 0 and < 1 ? value : throw new ConfigException($"key 'compaction_live_fraction': {value.ToString(CultureInfo.InvariantCulture)} is outside [0, 1)") };
+        }
+
+        if (table.TryGetValue("buffer_pool_bytes", out var pool))
+        {
+            long value = pool is long l ? l : throw new ConfigException($"key 'buffer_pool_bytes': expected an integer, got {Describe(pool)}");
+            config = config with { BufferPoolBytes = value is >= 1 << 20 and <= 1L << 40 ? value : throw new ConfigException($"key 'buffer_pool_bytes': {value} is outside 1 MiB..1 TiB") };
         }
 
         config.Validate();

@@ -6,13 +6,16 @@ using FastS3.Storage;
 namespace FastS3.Engine.Checkpoints;
 
 /// <summary>
-/// An <see cref="EngineState"/> as checkpoint bytes: header, then buckets in name order, each with
-/// its objects in key order and its uploads with their parts. The whole body is covered by one
-/// CRC32C in the header.
+/// An <see cref="EngineState"/> as checkpoint bytes (format 2): header, then buckets in name
+/// order (each with its object count and its uploads with their parts), the live bytes per log
+/// segment, and the object tree's checkpoint record (its root, page count and free pages: the
+/// objects themselves are in the tree's pages, flushed before this is written). The whole body is
+/// covered by one CRC32C in the header; one durable replace switches the engine and the tree to
+/// the new checkpoint together.
 /// </summary>
 internal static class CheckpointCodec
 {
-    public static byte[] Encode(EngineState state, DateTimeOffset now)
+    public static byte[] Encode(EngineState state, ReadOnlySpan<byte> indexRecord, DateTimeOffset now)
     {
         var encoder = new BinaryEncoder(64 << 10);
         _ = encoder.Reserve(CheckpointHeader.Size); // filled by CheckpointHeader.WriteFor once the body is known
@@ -22,14 +25,7 @@ internal static class CheckpointCodec
             encoder.WriteString(bucket.Info.Name);
             encoder.WriteTime(bucket.Info.CreationDate);
             encoder.WriteUInt64(bucket.Generation);
-            encoder.WriteInt32(bucket.Objects.Count);
-            foreach (var entry in bucket.Objects)
-            {
-                encoder.WriteString(entry.Key);
-                encoder.WriteObjectInfo(entry.Info);
-                encoder.WriteExtents(entry.Extents.AsSpan());
-            }
-
+            encoder.WriteInt64(bucket.ObjectCount);
             encoder.WriteInt32(bucket.Uploads.Count);
             foreach (var upload in bucket.Uploads.Values)
             {
@@ -43,17 +39,26 @@ internal static class CheckpointCodec
             }
         }
 
+        encoder.WriteInt32(state.Space.LiveBytes.Count);
+        foreach (var (segmentId, live) in state.Space.LiveBytes)
+        {
+            encoder.WriteUInt64(segmentId);
+            encoder.WriteInt64(live);
+        }
+
+        encoder.WriteBlob(indexRecord);
         var checkpoint = encoder.Written.ToArray();
         CheckpointHeader.WriteFor(checkpoint, state.AppliedLsn, now.ToUnixTimeMilliseconds());
         return checkpoint;
     }
 
     /// <summary>
-    /// Decodes a checkpoint. A checkpoint that fails its checks throws: it was replaced durably,
-    /// so a bad one is media corruption and falling back to an empty index would lose every
-    /// object silently.
+    /// Decodes a checkpoint into the state it recorded (without a tree version: recovery opens the
+    /// tree at the returned record). A checkpoint that fails its checks throws: it was replaced
+    /// durably, so a bad one is media corruption and falling back to an empty index would lose
+    /// every object silently.
     /// </summary>
-    public static EngineState Decode(ReadOnlySpan<byte> bytes)
+    public static (EngineState State, byte[] IndexRecord) Decode(ReadOnlySpan<byte> bytes)
     {
         var problem = CheckpointHeader.TryReadWithBody(bytes, out var header);
         if (problem is not null)
@@ -64,19 +69,16 @@ internal static class CheckpointCodec
         var body = bytes[CheckpointHeader.Size..];
         var decoder = new BinaryDecoder(body);
         var buckets = ImmutableSortedDictionary.CreateBuilder<string, BucketState>(StringComparer.Ordinal);
-        var bucketCount = decoder.ReadCount(minBytesEach: 24);
+        var bucketCount = decoder.ReadCount(minBytesEach: 32);
         for (var b = 0; b < bucketCount; b++)
         {
             var name = decoder.ReadString();
             var created = decoder.ReadTime();
             var generation = decoder.ReadUInt64();
-            var objects = ImmutableSortedSet.CreateBuilder(ObjectEntryComparer.Instance);
-            var objectCount = decoder.ReadCount(minBytesEach: 16);
-            for (var i = 0; i < objectCount; i++)
+            var objectCount = decoder.ReadInt64();
+            if (objectCount < 0)
             {
-                var key = decoder.ReadString();
-                var info = decoder.ReadObjectInfo();
-                objects.Add(new ObjectEntry(key, info, decoder.ReadExtents()));
+                throw new InvalidDataException($"checkpoint gives bucket '{name}' {objectCount} objects");
             }
 
             var uploads = ImmutableSortedDictionary.CreateBuilder<string, UploadState>(StringComparer.Ordinal);
@@ -95,10 +97,22 @@ internal static class CheckpointCodec
                 uploads.Add(upload.UploadId, new UploadState(upload, parts.ToImmutable()));
             }
 
-            buckets.Add(name, new BucketState(new BucketInfo(name, created), generation, objects.ToImmutable(), uploads.ToImmutable()));
+            buckets.Add(name, new BucketState(new BucketInfo(name, created), generation, objectCount, uploads.ToImmutable()));
         }
 
+        var segments = decoder.ReadCount(minBytesEach: 16);
+        var live = new KeyValuePair<ulong, long>[segments];
+        for (var i = 0; i < segments; i++)
+        {
+            live[i] = new(decoder.ReadUInt64(), decoder.ReadInt64());
+            if (live[i].Value <= 0)
+            {
+                throw new InvalidDataException($"checkpoint gives segment {live[i].Key} {live[i].Value} live bytes");
+            }
+        }
+
+        var indexRecord = decoder.ReadBlob();
         decoder.ExpectEnd();
-        return new EngineState(buckets.ToImmutable(), header.AppliedLsn);
+        return (new EngineState(buckets.ToImmutable(), SegmentSpace.From(live), header.AppliedLsn, null), indexRecord);
     }
 }

@@ -16,7 +16,8 @@ internal struct CheckpointHeader
     /// <summary>"FS3CKPT" and a zero byte, little-endian.</summary>
     public const ulong ExpectedMagic = 0x0054504B43335346;
 
-    public const ushort CurrentFormatVersion = 1;
+    /// <summary>2: objects moved out of the checkpoint into the object tree; the body carries the tree's record and the live bytes per segment.</summary>
+    public const ushort CurrentFormatVersion = 2;
 
     private const int HeaderCrcOffset = 12;
 

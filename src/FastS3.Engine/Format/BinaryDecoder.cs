@@ -33,6 +33,9 @@ internal ref struct BinaryDecoder
         var other => throw new InvalidDataException($"boolean byte {other} at {_position - 1}"),
     };
 
+    /// <summary>A byte string written by <see cref="BinaryEncoder.WriteBlob"/>.</summary>
+    public byte[] ReadBlob() => Take(ReadCount(minBytesEach: 1)).ToArray();
+
     public short ReadInt16() => BinaryPrimitives.ReadInt16LittleEndian(Take(2));
 
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));

@@ -50,6 +50,13 @@ internal sealed class BinaryEncoder
 
     public void WriteUInt64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Take(8), value);
 
+    /// <summary>A length-prefixed byte string (u32 length, then the bytes).</summary>
+    public void WriteBlob(ReadOnlySpan<byte> value)
+    {
+        WriteInt32(value.Length);
+        value.CopyTo(Take(value.Length));
+    }
+
     public void WriteString(string value)
     {
         var byteCount = StrictUtf8.GetByteCount(value);

@@ -39,7 +39,15 @@ internal sealed partial class BTree
             var published = _published;
             var free = new List<ulong>(_freePages.Count + _retired.Count + _unpublished.Count);
             free.AddRange(_freePages);
-            foreach (var (lastVersion, pageId) in _retired)
+            foreach (var (lastVersion, pageId, _) in _retired)
+            {
+                if (lastVersion < published.Version)
+                {
+                    free.Add(pageId);
+                }
+            }
+
+            foreach (var (lastVersion, pageId) in _awaitingCheckpoint)
             {
                 if (lastVersion < published.Version)
                 {
@@ -51,8 +59,8 @@ internal sealed partial class BTree
             // at all are not reached from this checkpoint's root either; the former stay listed
             // for the checkpoint of their own version.
             var pages = new List<ulong>(_uncheckpointed.Count);
-            var later = new List<(ulong Version, ulong PageId)>();
-            foreach (var (version, pageId) in _uncheckpointed)
+            var later = new Dictionary<ulong, ulong>();
+            foreach (var (pageId, version) in _uncheckpointed)
             {
                 if (version <= published.Version)
                 {
@@ -60,7 +68,7 @@ internal sealed partial class BTree
                 }
                 else
                 {
-                    later.Add((version, pageId));
+                    later.Add(pageId, version);
                     free.Add(pageId);
                 }
             }
@@ -79,7 +87,14 @@ internal sealed partial class BTree
     /// Makes a captured checkpoint durable: writes its dirty pages, fsyncs the page file, then
     /// replaces the checkpoint record (temp, fsync, rename, fsync directory). Any thread.
     /// </summary>
-    public void WriteCheckpoint(IndexCheckpointCapture capture)
+    public void WriteCheckpoint(IndexCheckpointCapture capture) => WriteCheckpoint(capture, record => _device.WriteMetadataDurable(record));
+
+    /// <summary>
+    /// As <see cref="WriteCheckpoint(IndexCheckpointCapture)"/>, but the record is made durable by
+    /// <paramref name="persistRecord"/> (the engine writes it inside its own checkpoint, after the
+    /// pages are synced); the checkpoint counts once that returns.
+    /// </summary>
+    public void WriteCheckpoint(IndexCheckpointCapture capture, Action<byte[]> persistRecord)
     {
         var version = capture.Version.Version;
         try
@@ -90,7 +105,6 @@ internal sealed partial class BTree
             }
 
             _file.Sync(); // also covers pages written back earlier by eviction
-            _device.WriteMetadataDurable(capture.Record);
         }
         catch (Exception exception)
         {
@@ -104,10 +118,36 @@ internal sealed partial class BTree
             throw;
         }
 
+        try
+        {
+            persistRecord(capture.Record);
+        }
+        catch
+        {
+            // The pages are durable; only the record is not (a durable replace leaves the old one
+            // or, if it failed after the rename, the new one: either root's pages are intact, as
+            // the old checkpoint's pages are still not reclaimed). The next checkpoint retries,
+            // flushing these pages again with its own.
+            lock (_lock)
+            {
+                foreach (var page in capture.Pages)
+                {
+                    _uncheckpointed.TryAdd(page, version);
+                }
+
+                AgeLocked(version); // the record may have reached the disk after all: keep what it reaches
+                _checkpointRunning = false;
+            }
+
+            Release(version);
+            throw;
+        }
+
         lock (_lock)
         {
             Debug.Assert(version >= _checkpointVersion, "checkpoints never move back");
             _checkpointVersion = version;
+            AgeLocked(version);
             CheckpointLsn = capture.Version.AppliedLsn;
             _checkpointRunning = false;
         }

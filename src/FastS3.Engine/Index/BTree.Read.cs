@@ -46,6 +46,18 @@ internal sealed partial class BTree
         return cursor;
     }
 
+    /// <summary>The value of <paramref name="key"/> in <paramref name="version"/>; the caller holds it (a read section or a snapshot).</summary>
+    public bool TryGet(PublishedVersion version, ReadOnlySpan<byte> key, IBufferWriter<byte> destination) => TryGet(version.RootPageId, key, destination);
+
+    /// <summary>A cursor on <paramref name="version"/> before the first key &gt;= <paramref name="lowerBound"/> (reusing <paramref name="reuse"/> when given); valid while the version is held.</summary>
+    public BTreeCursor Seek(PublishedVersion version, ReadOnlySpan<byte> lowerBound, BTreeCursor? reuse = null)
+    {
+        var cursor = reuse ?? new BTreeCursor(this, version.RootPageId);
+        cursor.Rebind(version.RootPageId);
+        cursor.Seek(lowerBound);
+        return cursor;
+    }
+
     internal PageHandle PinForRead(ulong pageId) => _pool.Pin(pageId, PageType.None);
 
     internal void CopyValueForRead(ReadOnlySpan<byte> leaf, int index, IBufferWriter<byte> destination) => CopyValue(leaf, index, destination);

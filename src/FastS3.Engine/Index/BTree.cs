@@ -36,14 +36,29 @@ internal sealed partial class BTree : IDisposable
     /// <summary>Pages free for reuse now; a stack, so the most recently freed (likeliest still in a frame) go first.</summary>
     private readonly Stack<ulong> _freePages = new();
 
-    /// <summary>Pages replaced by the writer but reached by a published version up to the stamp; stamps ascend.</summary>
-    private readonly Queue<(ulong LastVersion, ulong PageId)> _retired = new();
+    /// <summary>
+    /// Pages replaced by the writer but reached by a published version up to the stamp; stamps
+    /// ascend. Birth: the version that sealed the page if that is newer than the last durable
+    /// checkpoint (no checkpoint reaches it), else 0.
+    /// </summary>
+    private readonly Queue<(ulong LastVersion, ulong PageId, ulong Birth)> _retired = new();
+
+    /// <summary>Retired pages no reader reaches any more but the durable checkpoint may: freed once a newer checkpoint is durable. Stamps ascend.</summary>
+    private readonly Queue<(ulong LastVersion, ulong PageId)> _awaitingCheckpoint = new();
+
+    /// <summary>
+    /// Birth version of every sealed page newer than the last durable checkpoint. Such a page,
+    /// once retired, is freed as soon as readers leave: no checkpoint on disk reaches it, so
+    /// without this a busy writer would grow the page file by a root-to-leaf path per commit
+    /// until the next checkpoint.
+    /// </summary>
+    private readonly Dictionary<ulong, ulong> _young = [];
 
     /// <summary>Pages allocated since the last publish: no reader can reach them, the writer frees them at once.</summary>
     private readonly HashSet<ulong> _unpublished = [];
 
-    /// <summary>Pages sealed since the last checkpoint capture, with their version: what the next checkpoint flushes.</summary>
-    private List<(ulong Version, ulong PageId)> _uncheckpointed = [];
+    /// <summary>Pages sealed since the last checkpoint capture and still in use, with their version: what the next checkpoint flushes.</summary>
+    private Dictionary<ulong, ulong> _uncheckpointed = [];
 
     /// <summary>Held snapshots per version.</summary>
     private readonly SortedDictionary<ulong, int> _readers = [];
@@ -58,6 +73,15 @@ internal sealed partial class BTree : IDisposable
     private PublishedVersion _sealed;
     private PublishedVersion _published;
     private ulong _checkpointVersion;
+
+    // Short readers (a GET's lookup, one list page) register with an RCU grace period instead of
+    // the snapshot table: two interlocked adds on a padded counter, no lock, no allocation. A page
+    // retired with a version below _graceHorizon is unreachable by them: every reader registered
+    // since the grace period that set it began read a visible version no older.
+    private readonly ReadGrace _readGrace = new();
+    private long _graceEpoch = -1; // the epoch being drained, or -1
+    private ulong _graceTarget;
+    private ulong _graceHorizon;
     private bool _checkpointRunning;
     private Exception? _checkpointFailure;
 
@@ -76,6 +100,21 @@ internal sealed partial class BTree : IDisposable
 
     /// <summary>The visible version (what a new snapshot reads).</summary>
     public ulong VisibleVersion => Volatile.Read(ref _published).Version;
+
+    /// <summary>
+    /// The visible version itself, for a reader inside <see cref="EnterRead"/>: read it after
+    /// entering, use it (<see cref="TryGet(PublishedVersion, ReadOnlySpan{byte}, IBufferWriter{byte})"/>,
+    /// <see cref="Seek(PublishedVersion, ReadOnlySpan{byte}, BTreeCursor?)"/>) until the token is disposed.
+    /// </summary>
+    public PublishedVersion Visible => Volatile.Read(ref _published);
+
+    /// <summary>
+    /// Enters a short read section: until the token is disposed, no page of a version made
+    /// visible before or during it is reclaimed. An owner that publishes its own state alongside
+    /// the tree's (the engine) must store it before calling <see cref="MakeVisible"/>, so a reader
+    /// that enters after the grace period begins finds a version no older than the one it waits for.
+    /// </summary>
+    public ReadGrace.Token EnterRead() => _readGrace.Enter();
 
     /// <summary>The version the last durable checkpoint recorded.</summary>
     public ulong CheckpointVersion
@@ -101,7 +140,7 @@ internal sealed partial class BTree : IDisposable
         {
             lock (_lock)
             {
-                return (_freePages.Count, _retired.Count, _pageCount);
+                return (_freePages.Count, _retired.Count + _awaitingCheckpoint.Count, _pageCount);
             }
         }
     }
@@ -111,10 +150,18 @@ internal sealed partial class BTree : IDisposable
     /// if there is none). Pages written after that checkpoint are garbage and get reused.
     /// </summary>
     /// <exception cref="PageCorruptionException">The checkpoint record is corrupt.</exception>
-    public static BTree Open(IPageDevice device, long bufferPoolBytes, TimeProvider? timeProvider = null)
+    public static BTree Open(IPageDevice device, long bufferPoolBytes, TimeProvider? timeProvider = null) =>
+        Open(device, device.ReadMetadata(), bufferPoolBytes, timeProvider);
+
+    /// <summary>
+    /// Opens the tree at a checkpoint record its owner kept (the engine stores it inside its own
+    /// checkpoint, so the two are replaced in one atomic step); null opens an empty tree.
+    /// </summary>
+    /// <exception cref="PageCorruptionException">The checkpoint record is corrupt.</exception>
+    public static BTree Open(IPageDevice device, byte[]? checkpointRecord, long bufferPoolBytes, TimeProvider? timeProvider = null)
     {
         var tree = new BTree(device, bufferPoolBytes, timeProvider ?? TimeProvider.System);
-        var record = IndexCheckpointRecord.Decode(device.ReadMetadata());
+        var record = IndexCheckpointRecord.Decode(checkpointRecord);
         tree._pageCount = Math.Max(record.PageCount, 1);
         foreach (var page in record.FreePages)
         {
@@ -147,7 +194,8 @@ internal sealed partial class BTree : IDisposable
             var version = _sealed.Version + 1;
             foreach (var page in _unpublished)
             {
-                _uncheckpointed.Add((version, page));
+                _uncheckpointed[page] = version;
+                _young[page] = version;
             }
 
             _unpublished.Clear();
@@ -225,30 +273,101 @@ internal sealed partial class BTree : IDisposable
                 return;
             }
 
-            _retired.Enqueue((_sealed.Version, pageId)); // the newest sealed version still reaches it
+            _retired.Enqueue((_sealed.Version, pageId, _young.GetValueOrDefault(pageId))); // the newest sealed version still reaches it
         }
     }
 
     /// <summary>
-    /// Frees every retired page that no held snapshot and no durable checkpoint reaches: its last
-    /// version is older than the oldest held snapshot and older than the checkpoint's version
-    /// (which is never newer than the visible one, so neither new readers nor sealed versions
-    /// waiting to become visible can reach it).
+    /// Frees every retired page that no reader and no durable checkpoint reaches. A reader holds
+    /// a version no older than the oldest held snapshot and the short readers' horizon (neither
+    /// is newer than the visible version, so new readers and sealed versions waiting to become
+    /// visible cannot reach a page last reached by an older one). The durable checkpoint reaches
+    /// a page only if the page is not younger than it and was still reached at its version.
     /// </summary>
     private void ReclaimLocked()
     {
-        var horizon = _checkpointVersion;
+        AdvanceGraceLocked();
+        var readers = _graceHorizon;
         foreach (var (version, _) in _readers)
         {
-            horizon = Math.Min(horizon, version);
+            readers = Math.Min(readers, version);
             break;
         }
 
-        while (_retired.TryPeek(out var retired) && retired.LastVersion < horizon)
+        while (_retired.TryPeek(out var retired) && retired.LastVersion < readers)
         {
             _retired.Dequeue();
-            _pool.Discard(retired.PageId);
-            _freePages.Push(retired.PageId);
+            if (retired.LastVersion < _checkpointVersion || retired.Birth > _checkpointVersion)
+            {
+                FreeLocked(retired.PageId);
+            }
+            else
+            {
+                _awaitingCheckpoint.Enqueue((retired.LastVersion, retired.PageId));
+            }
+        }
+
+        var horizon = Math.Min(readers, _checkpointVersion);
+        while (_awaitingCheckpoint.TryPeek(out var waiting) && waiting.LastVersion < horizon)
+        {
+            _awaitingCheckpoint.Dequeue();
+            FreeLocked(waiting.PageId);
+        }
+    }
+
+    private void FreeLocked(ulong pageId)
+    {
+        _pool.Discard(pageId);
+        _freePages.Push(pageId);
+        _young.Remove(pageId);
+        _uncheckpointed.Remove(pageId);
+    }
+
+    /// <summary>A checkpoint at <paramref name="version"/> is (or may be) durable: pages sealed up to it are no longer young.</summary>
+    private void AgeLocked(ulong version)
+    {
+        List<ulong>? aged = null;
+        foreach (var (page, birth) in _young)
+        {
+            if (birth <= version)
+            {
+                (aged ??= []).Add(page);
+            }
+        }
+
+        foreach (var page in aged ?? [])
+        {
+            _young.Remove(page);
+        }
+    }
+
+    /// <summary>
+    /// Moves the short readers' horizon without waiting: ends the grace period in progress if its
+    /// readers have left, then starts one for the visible version if the horizon is behind it.
+    /// Polled on every publish and release, so a reader that lingers delays reclamation, never a writer.
+    /// </summary>
+    private void AdvanceGraceLocked()
+    {
+        if (_graceEpoch >= 0)
+        {
+            if (!_readGrace.HaveLeft(_graceEpoch))
+            {
+                return;
+            }
+
+            _graceHorizon = _graceTarget;
+            _graceEpoch = -1;
+        }
+
+        if (_graceTarget < _published.Version)
+        {
+            _graceTarget = _published.Version; // stored before the flip: readers entering after it see no older
+            _graceEpoch = _readGrace.BeginGrace();
+            if (_readGrace.HaveLeft(_graceEpoch))
+            {
+                _graceHorizon = _graceTarget;
+                _graceEpoch = -1;
+            }
         }
     }
 }

@@ -13,15 +13,16 @@ internal sealed class AbortUploadMutation(string bucket, string uploadId) : Muta
         return new(bucket, decoder.ReadString());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
+        var space = state.Space;
         foreach (var part in RequireUpload(b, uploadId, lsn).Parts.Values)
         {
-            space.Remove(part.Extents);
+            space = space.Remove(part.Extents);
         }
 
-        return state.WithBucket(b.WithoutUpload(uploadId), lsn);
+        return state.WithBucket(b.WithoutUpload(uploadId), space, lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

@@ -23,22 +23,18 @@ internal sealed class CompleteUploadMutation(string bucket, string key, string u
         return new(bucket, key, uploadId, info, decoder.ReadExtents());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
         var upload = RequireUpload(b, uploadId, lsn);
+        var space = state.Space;
         foreach (var part in upload.Parts.Values)
         {
-            space.Remove(part.Extents);
+            space = space.Remove(part.Extents);
         }
 
-        if (b.TryGetObject(key, out var old))
-        {
-            space.Remove(old.Extents);
-        }
-
-        space.Add(extents);
-        return state.WithBucket(b.WithoutUpload(uploadId).WithObject(new ObjectEntry(key, info, extents)), lsn);
+        (space, var added) = ReplaceObject(space, objects, new ObjectEntry(bucket, key, info, extents, lsn, lsn), lsn);
+        return state.WithBucket(b.WithoutUpload(uploadId).WithObjectCount(added), space, lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

@@ -14,7 +14,7 @@ internal sealed class CreateBucketMutation(string bucket, DateTimeOffset created
         return new(bucket, decoder.ReadTime());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         if (state.Bucket(bucket) is not null)
         {

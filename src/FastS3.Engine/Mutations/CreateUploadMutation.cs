@@ -14,7 +14,7 @@ internal sealed class CreateUploadMutation(string bucket, MultipartUpload upload
         return new(bucket, decoder.ReadUpload());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
         if (b.Uploads.ContainsKey(upload.UploadId))

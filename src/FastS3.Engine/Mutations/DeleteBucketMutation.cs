@@ -9,7 +9,7 @@ internal sealed class DeleteBucketMutation(string bucket) : Mutation
 
     public static DeleteBucketMutation DecodeFields(ref BinaryDecoder decoder) => new(decoder.ReadString());
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         if (!RequireBucket(state, bucket, lsn).IsEmpty)
         {

@@ -13,16 +13,16 @@ internal sealed class DeleteObjectMutation(string bucket, string key) : Mutation
         return new(bucket, decoder.ReadString());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        if (!b.TryGetObject(key, out var old))
+        if (objects.GetForWrite(bucket, key) is not { } old)
         {
             return Inconsistent<EngineState>(lsn, $"key '{key}' does not exist (deletes of missing keys are not logged)");
         }
 
-        space.Remove(old.Extents);
-        return state.WithBucket(b.WithoutObject(key), lsn);
+        objects.Delete(bucket, key, lsn);
+        return state.WithBucket(b.WithObjectCount(-1), state.Space.Remove(old.Extents), lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

@@ -24,7 +24,11 @@ internal abstract class Mutation
         EncodeFields(encoder);
     }
 
-    public abstract EngineState Apply(EngineState state, ulong lsn, SegmentSpace space);
+    /// <summary>
+    /// Applies the commit to <paramref name="state"/> and, for object changes, to the write state
+    /// of <paramref name="objects"/>; returns the next state (its tree version not yet sealed).
+    /// </summary>
+    public abstract EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects);
 
     public static Mutation Decode(byte type, ReadOnlySpan<byte> payload)
     {
@@ -53,6 +57,21 @@ internal abstract class Mutation
     }
 
     protected abstract void EncodeFields(BinaryEncoder encoder);
+
+    /// <summary>
+    /// Writes <paramref name="entry"/> as its key's version: the old version's extents die, the
+    /// new ones live. Returns the space after and 1 if the key is new (0 if it replaced one).
+    /// </summary>
+    protected static (SegmentSpace Space, int Added) ReplaceObject(SegmentSpace space, ObjectIndex objects, ObjectEntry entry, ulong lsn)
+    {
+        if (objects.GetForWrite(entry.Bucket, entry.Key) is { } old)
+        {
+            space = space.Remove(old.Extents);
+        }
+
+        var inserted = objects.Put(entry, lsn);
+        return (space.Add(entry.Extents), inserted ? 1 : 0);
+    }
 
     protected static BucketState RequireBucket(EngineState state, string bucket, ulong lsn) =>
         state.Bucket(bucket) ?? Inconsistent(lsn, $"bucket '{bucket}' does not exist");

@@ -19,16 +19,11 @@ internal sealed class PutObjectMutation(string bucket, string key, ObjectInfo in
         return new(bucket, key, info, decoder.ReadExtents());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        if (b.TryGetObject(key, out var old))
-        {
-            space.Remove(old.Extents);
-        }
-
-        space.Add(extents);
-        return state.WithBucket(b.WithObject(new ObjectEntry(key, info, extents)), lsn);
+        var (space, added) = ReplaceObject(state.Space, objects, new ObjectEntry(bucket, key, info, extents, lsn, lsn), lsn);
+        return state.WithBucket(b.WithObjectCount(added), space, lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

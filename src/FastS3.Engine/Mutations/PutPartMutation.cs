@@ -19,18 +19,18 @@ internal sealed class PutPartMutation(string bucket, string uploadId, PartInfo p
         return new(bucket, uploadId, part, decoder.ReadExtents());
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
         var upload = RequireUpload(b, uploadId, lsn);
+        var space = state.Space;
         if (upload.Parts.TryGetValue(part.PartNumber, out var old))
         {
-            space.Remove(old.Extents);
+            space = space.Remove(old.Extents);
         }
 
-        space.Add(extents);
         var updated = upload with { Parts = upload.Parts.SetItem(part.PartNumber, new PartEntry(part, extents)) };
-        return state.WithBucket(b.WithUpload(updated), lsn);
+        return state.WithBucket(b.WithUpload(updated), space.Add(extents), lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

@@ -63,18 +63,19 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
         return builder.MoveToImmutable();
     }
 
-    public override EngineState Apply(EngineState state, ulong lsn, SegmentSpace space)
+    public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        BucketState updated;
+        var updated = b;
         if (uploadId is null)
         {
-            if (!b.TryGetObject(key, out var entry))
+            if (objects.GetForWrite(bucket, key) is not { } entry)
             {
                 return Inconsistent<EngineState>(lsn, $"relocated key '{key}' does not exist");
             }
 
-            updated = b.WithObject(new ObjectEntry(key, entry.Info, RequireRewrite(entry.Extents, lsn)));
+            // Same version (its creating LSN is kept), new value: readers that hold the old extents follow it.
+            objects.Put(new ObjectEntry(bucket, key, entry.Info, RequireRewrite(entry.Extents, lsn), entry.VersionLsn, lsn), lsn);
         }
         else
         {
@@ -87,12 +88,13 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
             updated = b.WithUpload(upload with { Parts = upload.Parts.SetItem(partNumber, part with { Extents = RequireRewrite(part.Extents, lsn) }) });
         }
 
+        var space = state.Space;
         foreach (var move in moves)
         {
-            space.Move(move.From, move.To);
+            space = space.Move(move.From, move.To);
         }
 
-        return state.WithBucket(updated, lsn);
+        return state.WithBucket(updated, space, lsn);
     }
 
     private ImmutableArray<WalLocation> RequireRewrite(ImmutableArray<WalLocation> current, ulong lsn)

@@ -1,40 +1,56 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using FastS3.Engine.Index;
 
 namespace FastS3.Engine.State;
 
 /// <summary>
-/// The whole index as one immutable value: every bucket, object, upload and part, as of
-/// <see cref="AppliedLsn"/> (every commit record with a lower or equal LSN is applied, none
-/// above). Publishing a new state is one reference store, so readers never block and never see
-/// half of a mutation; a checkpoint serializes one state without stopping writers.
+/// The index as of <see cref="AppliedLsn"/> (every commit record with a lower or equal LSN is
+/// applied, none above), as one immutable value: the buckets with their uploads, the live bytes
+/// per segment, and the sealed version of the object tree that holds the objects. Publishing a
+/// new state is one reference store, so readers never block and never see half of a mutation; a
+/// checkpoint records one state without stopping writers.
 /// </summary>
 internal sealed class EngineState
 {
-    public static readonly EngineState Empty = new(ImmutableSortedDictionary.Create<string, BucketState>(StringComparer.Ordinal), 0);
+    public static readonly EngineState Empty = new(ImmutableSortedDictionary.Create<string, BucketState>(StringComparer.Ordinal), SegmentSpace.Empty, 0, null);
 
-    public EngineState(ImmutableSortedDictionary<string, BucketState> buckets, ulong appliedLsn)
+    public EngineState(ImmutableSortedDictionary<string, BucketState> buckets, SegmentSpace space, ulong appliedLsn, PublishedVersion? objects)
     {
         Buckets = buckets;
+        Space = space;
         AppliedLsn = appliedLsn;
+        Objects = objects;
     }
 
     public ImmutableSortedDictionary<string, BucketState> Buckets { get; }
 
+    public SegmentSpace Space { get; }
+
     /// <summary>The highest LSN of a commit record this state includes (0: none).</summary>
     public ulong AppliedLsn { get; }
 
+    /// <summary>The object tree's version sealed with this state (null only while recovery replays).</summary>
+    public PublishedVersion? Objects { get; }
+
     public BucketState? Bucket(string name) => Buckets.TryGetValue(name, out var bucket) ? bucket : null;
 
-    public EngineState WithBucket(BucketState bucket, ulong lsn)
+    public EngineState WithBucket(BucketState bucket, ulong lsn) => Next(Buckets.SetItem(bucket.Info.Name, bucket), Space, lsn);
+
+    public EngineState WithBucket(BucketState bucket, SegmentSpace space, ulong lsn) => Next(Buckets.SetItem(bucket.Info.Name, bucket), space, lsn);
+
+    public EngineState WithoutBucket(string name, ulong lsn) => Next(Buckets.Remove(name), Space, lsn);
+
+    /// <summary>This state with the object tree's version sealed at its LSN.</summary>
+    public EngineState Sealed(PublishedVersion objects)
     {
-        Debug.Assert(lsn > AppliedLsn, "commit records apply in LSN order");
-        return new(Buckets.SetItem(bucket.Info.Name, bucket), lsn);
+        Debug.Assert(objects.AppliedLsn == AppliedLsn, "the tree is sealed at the state's LSN");
+        return new(Buckets, Space, AppliedLsn, objects);
     }
 
-    public EngineState WithoutBucket(string name, ulong lsn)
+    private EngineState Next(ImmutableSortedDictionary<string, BucketState> buckets, SegmentSpace space, ulong lsn)
     {
         Debug.Assert(lsn > AppliedLsn, "commit records apply in LSN order");
-        return new(Buckets.Remove(name), lsn);
+        return new(buckets, space, lsn, null);
     }
 }

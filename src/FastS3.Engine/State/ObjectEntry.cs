@@ -4,41 +4,30 @@ using FastS3.Wal;
 
 namespace FastS3.Engine.State;
 
-/// <summary>One key's current version: metadata and the log extents holding its bytes, in order.</summary>
-internal sealed class ObjectEntry(string key, ObjectInfo info, ImmutableArray<WalLocation> extents)
+/// <summary>One key's current version, decoded from the object tree: metadata and the log extents holding its bytes, in order.</summary>
+/// <param name="VersionLsn">LSN of the commit that created this version (a PUT or a Complete): compaction moves its bytes and keeps it.</param>
+/// <param name="ValueLsn">LSN of the last commit that wrote the tree value (the creating one, or a relocation): tells a cached decode from a stale one.</param>
+internal sealed class ObjectEntry(string bucket, string key, ObjectInfo info, ImmutableArray<WalLocation> extents, ulong versionLsn, ulong valueLsn)
 {
-    private static readonly ObjectInfo ProbeInfo = new() { Key = string.Empty, Size = 0, ETag = string.Empty, LastModified = default };
-
-    // One search key per thread, re-keyed for each lookup: a GET's index lookup would otherwise
-    // allocate a probe entry (40 B) every time. Only used for the duration of one synchronous
-    // set operation, never stored.
-    [ThreadStatic]
-    private static ObjectEntry? _threadProbe;
-
     private StoredObject? _stored;
 
-    public string Key { get; private set; } = key;
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
 
     public ObjectInfo Info { get; } = info;
 
     public ImmutableArray<WalLocation> Extents { get; } = extents;
 
-    /// <summary>
-    /// A search key for the ordered set: only <see cref="Key"/> takes part in comparisons. The
-    /// instance is this thread's reusable probe: pass it straight to one set call, keep nothing.
-    /// </summary>
-    public static ObjectEntry Probe(string key)
-    {
-        var probe = _threadProbe ??= new ObjectEntry(string.Empty, ProbeInfo, []);
-        probe.Key = key;
-        return probe;
-    }
+    public ulong VersionLsn { get; } = versionLsn;
+
+    public ulong ValueLsn { get; } = valueLsn;
 
     /// <summary>
     /// This version as a <see cref="StoredObject"/>, built on the first read and kept with the
-    /// entry, so a hot GET allocates nothing. Two racing first reads may both build one; they are
-    /// equal and either may win.
+    /// entry (which the index's decode cache keeps), so a hot GET allocates nothing. Two racing
+    /// first reads may both build one; they are equal and either may win.
     /// </summary>
-    public StoredObject Stored(string bucket, Func<string, ObjectEntry, IObjectContent> content) =>
-        Volatile.Read(ref _stored) ?? (_stored = new StoredObject(Info, content(bucket, this)));
+    public StoredObject Stored(Func<ObjectEntry, IObjectContent> content) =>
+        Volatile.Read(ref _stored) ?? (_stored = new StoredObject(Info, content(this)));
 }

@@ -1,73 +1,68 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Wal;
 
 namespace FastS3.Engine.State;
 
 /// <summary>
-/// Live bytes per WAL segment: bytes of extents the index still references. An overwrite, a
-/// delete, an aborted upload or an unlisted part makes extents dead; a body whose writer never
-/// committed was never live. Compaction picks segments by this count (live / segment size).
+/// Live bytes per WAL segment: bytes of extents the index still references, as one immutable
+/// value carried by each <see cref="EngineState"/> (so a checkpoint records exactly the counts of
+/// the state it records, and recovery starts from them instead of scanning every object). An
+/// overwrite, a delete, an aborted upload or an unlisted part makes extents dead; a body whose
+/// writer never committed was never live. Compaction picks segments by this count.
 /// </summary>
 internal sealed class SegmentSpace
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<ulong, long> _liveBytes = [];
+    public static readonly SegmentSpace Empty = new(ImmutableSortedDictionary<ulong, long>.Empty);
 
-    public void Add(IEnumerable<WalLocation> extents) => Change(extents, +1);
+    private SegmentSpace(ImmutableSortedDictionary<ulong, long> liveBytes) => LiveBytes = liveBytes;
 
-    public void Remove(IEnumerable<WalLocation> extents) => Change(extents, -1);
+    /// <summary>Segment id to live bytes; a segment with none is absent.</summary>
+    public ImmutableSortedDictionary<ulong, long> LiveBytes { get; }
+
+    public long Total => LiveBytes.Values.Sum();
+
+    public static SegmentSpace From(IEnumerable<KeyValuePair<ulong, long>> liveBytes) => new(liveBytes.ToImmutableSortedDictionary());
+
+    public long LiveOf(ulong segmentId) => LiveBytes.TryGetValue(segmentId, out var live) ? live : 0;
+
+    public SegmentSpace Add(IEnumerable<WalLocation> extents) => Change(extents, +1);
+
+    public SegmentSpace Remove(IEnumerable<WalLocation> extents) => Change(extents, -1);
 
     /// <summary>One extent's bytes moved from one segment to another (compaction).</summary>
-    public void Move(WalLocation from, WalLocation to)
+    public SegmentSpace Move(WalLocation from, WalLocation to)
     {
         Debug.Assert(from.LengthBytes == to.LengthBytes);
-        lock (_lock)
-        {
-            Apply(from, -1);
-            Apply(to, +1);
-        }
+        var builder = LiveBytes.ToBuilder();
+        Apply(builder, from, -1);
+        Apply(builder, to, +1);
+        return new(builder.ToImmutable());
     }
 
-    public IReadOnlyDictionary<ulong, long> Snapshot()
+    private SegmentSpace Change(IEnumerable<WalLocation> extents, int sign)
     {
-        lock (_lock)
+        var builder = LiveBytes.ToBuilder();
+        foreach (var extent in extents)
         {
-            return new SortedDictionary<ulong, long>(_liveBytes);
+            Apply(builder, extent, sign);
         }
+
+        return new(builder.ToImmutable());
     }
 
-    public void Clear()
+    private static void Apply(ImmutableSortedDictionary<ulong, long>.Builder liveBytes, WalLocation extent, int sign)
     {
-        lock (_lock)
-        {
-            _liveBytes.Clear();
-        }
-    }
-
-    private void Change(IEnumerable<WalLocation> extents, int sign)
-    {
-        lock (_lock)
-        {
-            foreach (var extent in extents)
-            {
-                Apply(extent, sign);
-            }
-        }
-    }
-
-    private void Apply(WalLocation extent, int sign)
-    {
-        Debug.Assert(_lock.IsHeldByCurrentThread);
-        _liveBytes.TryGetValue(extent.SegmentId, out var live);
+        liveBytes.TryGetValue(extent.SegmentId, out var live);
         live += sign * (long)extent.LengthBytes;
         Debug.Assert(live >= 0, $"segment {extent.SegmentId} live bytes went negative");
         if (live == 0)
         {
-            _liveBytes.Remove(extent.SegmentId);
+            liveBytes.Remove(extent.SegmentId);
         }
         else
         {
-            _liveBytes[extent.SegmentId] = live;
+            liveBytes[extent.SegmentId] = live;
         }
     }
 }
