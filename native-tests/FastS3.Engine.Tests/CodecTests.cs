@@ -82,6 +82,20 @@ public sealed class CodecTests
         Assert.Equal(0, directIndex.Count);
     }
 
+    [Property(MaxTest = 100)]
+    public void Data_record_owner_round_trips_and_the_body_starts_after_it(int seed)
+    {
+        var random = new Random(seed);
+        var owner = new DataOwner("bucket-" + random.Next(1000), RandomInfo(random).Key, random.Next(2) == 0 ? null : Guid.NewGuid().ToString("N"), random.Next(1, 10_001));
+        var header = owner.EncodeHeader();
+        byte[] payload = [.. header, 1, 2, 3];
+        var decoded = DataOwner.Decode(payload, out var bodyStart);
+        Assert.Equal(owner, decoded);
+        Assert.Equal(header.Length, bodyStart);
+        payload[0] = 9;
+        Assert.Throws<InvalidDataException>(() => DataOwner.Decode(payload, out _));
+    }
+
     [Fact]
     public void A_commit_record_of_an_unknown_version_is_refused()
     {

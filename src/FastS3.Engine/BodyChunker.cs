@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Common.Errors;
+using FastS3.Engine.Format;
 using FastS3.Wal;
 
 namespace FastS3.Engine;
@@ -12,8 +13,9 @@ namespace FastS3.Engine;
 /// from the caller's memory to the mapping. Memory per writer is one chunk, whatever the object
 /// size. A failed append poisons the writer: the body is incomplete and must never commit.
 /// </summary>
-internal sealed class BodyChunker(EngineObjectStore store)
+internal sealed class BodyChunker(EngineObjectStore store, DataOwner owner)
 {
+    private readonly byte[] _ownerHeader = owner.EncodeHeader();
     private readonly ImmutableArray<WalLocation>.Builder _extents = ImmutableArray.CreateBuilder<WalLocation>();
     private byte[]? _buffer;
     private int _filledBytes;
@@ -132,7 +134,7 @@ internal sealed class BodyChunker(EngineObjectStore store)
     private bool AppendChunk(ReadOnlySpan<byte> chunk)
     {
         _pinnedSegmentId ??= store.PinActiveSegment();
-        var error = store.AppendData(chunk, out var location);
+        var error = store.AppendData(_ownerHeader, chunk, out var location);
         if (error != S3ErrorCode.None)
         {
             _failure = error;

@@ -119,8 +119,11 @@ public sealed partial class EngineObjectStore
         }
     }
 
-    /// <summary>Appends one body chunk as a data record; its location becomes an extent if the writer commits.</summary>
-    internal S3ErrorCode AppendData(ReadOnlySpan<byte> chunk, out WalLocation location)
+    /// <summary>
+    /// Appends one body chunk as a data record behind its owner header (one gathered append, no
+    /// copy); the chunk's location (the payload after the header) becomes an extent if the writer commits.
+    /// </summary>
+    internal S3ErrorCode AppendData(ReadOnlySpan<byte> ownerHeader, ReadOnlySpan<byte> chunk, out WalLocation location)
     {
         Debug.Assert(chunk.Length > 0 && chunk.Length <= _chunkSizeBytes);
         location = default;
@@ -131,14 +134,14 @@ public sealed partial class EngineObjectStore
 
         try
         {
-            var result = _wal.Append(EngineRecordType.Data, chunk);
+            var result = _wal.Append(EngineRecordType.Data, ownerHeader, chunk);
             if (!result.IsOk)
             {
                 return MapWalStatus(result.Status);
             }
 
-            Debug.Assert(result.Location.LengthBytes == chunk.Length);
-            location = result.Location;
+            Debug.Assert(result.Location.LengthBytes == ownerHeader.Length + chunk.Length);
+            location = new WalLocation(result.Location.SegmentId, result.Location.Offset + ownerHeader.Length, chunk.Length);
             return S3ErrorCode.None;
         }
         finally

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Common.Errors;
+using FastS3.Engine.Format;
 using FastS3.Engine.Mutations;
 using FastS3.Engine.State;
 using FastS3.Wal;
@@ -217,11 +218,18 @@ public sealed partial class EngineObjectStore
             foreach (var target in RelocationTargets(victimSet))
             {
                 var moves = ImmutableArray.CreateBuilder<ExtentMove>();
+                var ownerHeader = new DataOwner(target.Bucket, target.Key, target.UploadId, target.PartNumber).EncodeHeader();
                 foreach (var from in target.Extents)
                 {
                     if (!victimSet.Contains(from.SegmentId))
                     {
                         continue;
+                    }
+
+                    if (from.LengthBytes > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer); // written with a larger chunk size than this run's
+                        buffer = ArrayPool<byte>.Shared.Rent(from.LengthBytes);
                     }
 
                     var chunk = buffer.AsSpan(0, from.LengthBytes);
@@ -230,7 +238,7 @@ public sealed partial class EngineObjectStore
                         return S3ErrorCode.SlowDown; // closing (victims are released only by this pass)
                     }
 
-                    var error = AppendData(chunk, out var to);
+                    var error = AppendData(ownerHeader, chunk, out var to);
                     if (error != S3ErrorCode.None)
                     {
                         return error;
@@ -271,12 +279,42 @@ public sealed partial class EngineObjectStore
     }
 
     /// <summary>
-    /// Objects and parts of the visible state with at least one extent in <paramref name="victims"/>,
-    /// collected in one read section (at most the victims' live extents). It walks every object's
-    /// extents: O(objects) per pass, decoding no metadata.
+    /// Objects and parts of the visible state with at least one extent in <paramref name="victims"/>.
+    /// The victims' data records name their owners, so the pass asks the index only about those
+    /// (one lookup per owner): its cost follows the victims' records, not the number of objects.
+    /// A part's records also name the object its upload completes into (same key).
     /// </summary>
     private List<RelocationTarget> RelocationTargets(HashSet<ulong> victims)
     {
+        var owners = new HashSet<DataOwner>();
+        foreach (var segmentId in victims.Order())
+        {
+            if (!TryEnter())
+            {
+                return [];
+            }
+
+            try
+            {
+                foreach (var record in _wal.ReplaySegment(segmentId))
+                {
+                    if (record.Type == EngineRecordType.Data)
+                    {
+                        var owner = DataOwner.Decode(record.Payload, out _);
+                        owners.Add(owner);
+                        if (owner.UploadId is not null)
+                        {
+                            owners.Add(owner with { UploadId = null, PartNumber = 0 });
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Exit();
+            }
+        }
+
         bool Touches(ImmutableArray<WalLocation> extents)
         {
             foreach (var extent in extents)
@@ -300,27 +338,26 @@ public sealed partial class EngineObjectStore
         {
             using var reading = _objects.EnterRead();
             var state = Volatile.Read(ref _visibleState);
-            foreach (var bucket in state.Buckets.Values)
+            foreach (var owner in owners)
             {
-                var walk = _objects.Walk(state.Objects!, bucket.Info.Name, string.Empty);
-                while (walk.MoveNext())
+                if (state.Bucket(owner.Bucket) is not { } bucket)
                 {
-                    var extents = walk.CurrentExtents;
-                    if (Touches(extents))
-                    {
-                        targets.Add(new RelocationTarget(bucket.Info.Name, walk.Key, null, 0, extents));
-                    }
+                    continue;
                 }
 
-                foreach (var upload in bucket.Uploads.Values)
+                ImmutableArray<WalLocation> extents;
+                if (owner.UploadId is null)
                 {
-                    foreach (var part in upload.Parts.Values)
-                    {
-                        if (Touches(part.Extents))
-                        {
-                            targets.Add(new RelocationTarget(bucket.Info.Name, upload.Upload.Key, upload.Upload.UploadId, part.Info.PartNumber, part.Extents));
-                        }
-                    }
+                    extents = _objects.Find(state.Objects!, owner.Bucket, owner.Key)?.Extents ?? [];
+                }
+                else
+                {
+                    extents = bucket.Uploads.TryGetValue(owner.UploadId, out var upload) && upload.Parts.TryGetValue(owner.PartNumber, out var part) ? part.Extents : [];
+                }
+
+                if (Touches(extents))
+                {
+                    targets.Add(new RelocationTarget(owner.Bucket, owner.Key, owner.UploadId, owner.PartNumber, extents));
                 }
             }
 

@@ -65,7 +65,7 @@ public sealed partial class EngineObjectStore : IObjectStore
         _checkpoints = checkpoints;
         _options = options;
         _clock = options.TimeProvider;
-        _chunkSizeBytes = Math.Min(options.ChunkSizeBytes, wal.MaxPayloadBytes);
+        _chunkSizeBytes = Math.Min(options.ChunkSizeBytes, wal.MaxPayloadBytes - DataOwner.MaxHeaderBytes); // room for the owner header
         _writeState = recovered;
         _visibleState = recovered;
         _checkpointedLsn = report.CheckpointAppliedLsn;

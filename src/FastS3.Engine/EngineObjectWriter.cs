@@ -1,4 +1,5 @@
 using FastS3.Common.Errors;
+using FastS3.Engine.Format;
 using FastS3.Storage;
 
 namespace FastS3.Engine;
@@ -6,7 +7,7 @@ namespace FastS3.Engine;
 /// <summary>A PUT in progress: body chunks go to the log as they arrive; <see cref="CommitAsync"/> appends the commit record and returns once it is durable.</summary>
 internal sealed class EngineObjectWriter(EngineObjectStore store, string bucket, ulong bucketGeneration, string key) : IObjectWriter
 {
-    private readonly BodyChunker _body = new(store);
+    private readonly BodyChunker _body = new(store, new DataOwner(bucket, key, null, 0));
 
     public long BytesWritten => _body.BytesWritten;
 

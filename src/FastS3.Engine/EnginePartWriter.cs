@@ -1,4 +1,5 @@
 using FastS3.Common.Errors;
+using FastS3.Engine.Format;
 using FastS3.Storage;
 
 namespace FastS3.Engine;
@@ -6,7 +7,7 @@ namespace FastS3.Engine;
 /// <summary>An UploadPart in progress; same streaming contract as <see cref="EngineObjectWriter"/>.</summary>
 internal sealed class EnginePartWriter(EngineObjectStore store, string bucket, ulong bucketGeneration, string key, string uploadId, int partNumber) : IPartWriter
 {
-    private readonly BodyChunker _body = new(store);
+    private readonly BodyChunker _body = new(store, new DataOwner(bucket, key, uploadId, partNumber));
 
     public long BytesWritten => _body.BytesWritten;
 

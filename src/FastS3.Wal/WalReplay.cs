@@ -43,6 +43,17 @@ public ref struct WalReplay
         _offset = SegmentHeader.RecordSizeBytes;
     }
 
+    /// <summary>Every durable record of the segments <paramref name="firstSegmentId"/>..<paramref name="lastSegmentId"/>, in order.</summary>
+    internal WalReplay(WriteAheadLog log, ulong firstSegmentId, ulong lastSegmentId, ulong throughLsn)
+    {
+        _log = log;
+        _fromLsn = 0;
+        _throughLsn = throughLsn;
+        _segmentId = firstSegmentId;
+        _lastSegmentId = lastSegmentId;
+        _offset = SegmentHeader.RecordSizeBytes;
+    }
+
     /// <summary>The current record.</summary>
     public readonly WalRecordView Current => _current;
 

@@ -75,6 +75,12 @@ public sealed partial class WriteAheadLog
     public WalReplay Replay(ulong fromLsn = 0) =>
         new(this, Volatile.Read(ref _segmentTable).Segments, fromLsn, DurableLsn);
 
+    /// <summary>
+    /// The durable records of one segment, in order, wherever its bytes live (compaction reads its
+    /// victims' records to find their owners). Empty if the segment is gone.
+    /// </summary>
+    public WalReplay ReplaySegment(ulong segmentId) => new(this, segmentId, segmentId, DurableLsn);
+
     private static bool IsInBounds(Segment segment, WalLocation location) =>
         location.Offset >= SegmentHeader.RecordSizeBytes + WalRecordHeader.Size
         && location.LengthBytes >= 0

@@ -36,6 +36,8 @@ internal ref struct BinaryDecoder
     /// <summary>A byte string written by <see cref="BinaryEncoder.WriteBlob"/>.</summary>
     public byte[] ReadBlob() => Take(ReadCount(minBytesEach: 1)).ToArray();
 
+    public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+
     public short ReadInt16() => BinaryPrimitives.ReadInt16LittleEndian(Take(2));
 
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
