@@ -62,11 +62,16 @@ public sealed class EngineOperationsTests : IDisposable
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = "ops", Key = $"k{i % 3}", ContentBody = body + i.ToString(CultureInfo.InvariantCulture) });
         }
 
-        var result = ((EngineObjectStore)host.Store).Compact();
-        Assert.Equal(CompactionOutcome.Released, result.Outcome);
+        // 3 MB written over 300 KB live outgrows the log's budget: the writes may already have
+        // woken the background compactor (back-pressure); this pass releases whatever is left.
+        var engine = (EngineObjectStore)host.Store;
+        var result = engine.Compact();
+        Assert.True(result.Outcome is CompactionOutcome.Released or CompactionOutcome.NotNeeded, result.ToString());
 
         var after = Parse(await http.GetStringAsync(new Uri(host.ServiceUrl, "/_metrics")));
-        Assert.Equal(result.SegmentsReleased, after["fasts3_compaction_segments_released_total"]);
+        Assert.True(after["fasts3_compaction_segments_released_total"] > 0);
+        Assert.Equal(engine.GetStatistics().CompactionSegmentsReleased, after["fasts3_compaction_segments_released_total"]);
+        Assert.Equal(engine.WriteStalls, after["fasts3_engine_write_stalls_total"]);
         Assert.True(after["fasts3_wal_durable_lsn"] > before["fasts3_wal_durable_lsn"]);
         Assert.True(after["fasts3_wal_flushes_total"] > 0);
         Assert.InRange(after["fasts3_engine_live_bytes"], 3 * 100_000, 3 * 100_100);

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using FastS3.Common.Errors;
 using FastS3.Engine.Format;
+using FastS3.Storage;
 using FastS3.Wal;
 
 namespace FastS3.Engine;
@@ -23,6 +24,32 @@ internal sealed class BodyChunker(EngineObjectStore store, DataOwner owner)
     private S3ErrorCode _failure;
 
     public long BytesWritten { get; private set; }
+
+    /// <summary>
+    /// Appends <paramref name="data"/> once the store has room (see <see cref="EngineObjectStore.AwaitWriteRoomAsync"/>):
+    /// synchronous unless compaction has fallen behind. Answers as a writer does, failing with
+    /// <paramref name="failure"/> (or, when the stall timed out, with a SlowDown that says so).
+    /// </summary>
+    public ValueTask<StoreResult<bool>> WriteAsync(ReadOnlyMemory<byte> data, string failure, CancellationToken cancellationToken)
+    {
+        var room = store.AwaitWriteRoomAsync(cancellationToken);
+        return room.IsCompletedSuccessfully ? new(WriteWithRoom(room.Result, data.Span, failure)) : WriteAfterStallAsync(room, data, failure);
+    }
+
+    private async ValueTask<StoreResult<bool>> WriteAfterStallAsync(ValueTask<S3ErrorCode> room, ReadOnlyMemory<byte> data, string failure) =>
+        WriteWithRoom(await room.ConfigureAwait(false), data.Span, failure);
+
+    private StoreResult<bool> WriteWithRoom(S3ErrorCode room, ReadOnlySpan<byte> data, string failure)
+    {
+        if (room != S3ErrorCode.None)
+        {
+            _failure = room;
+            return StoreResult<bool>.Fail(room, "Compaction is behind the writes; retry later.");
+        }
+
+        var error = Write(data);
+        return error == S3ErrorCode.None ? true : StoreResult<bool>.Fail(error, failure);
+    }
 
     public S3ErrorCode Write(ReadOnlySpan<byte> data)
     {

@@ -194,6 +194,7 @@ public sealed partial class EngineObjectStore
     /// <summary>Pins the active segment before a body's first append (see <see cref="WriterPins"/>).</summary>
     internal ulong PinActiveSegment()
     {
+        UpdateWriteStall(); // a body starts: the log may have grown past the budget
         var id = _wal.ActiveSegmentId;
         _writerPins.Pin(id);
         return id;

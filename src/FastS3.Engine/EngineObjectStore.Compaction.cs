@@ -39,6 +39,8 @@ public sealed partial class EngineObjectStore
                 Compaction.Add(result);
             }
 
+            UpdateWriteStall();
+            SignalCompactionProgress();
             return result;
         }
     }

@@ -154,6 +154,8 @@ public sealed partial class EngineObjectStore : IObjectStore
             LogSegments = segments,
             LogBytes = (long)segments * _options.SegmentSizeBytes,
             LiveBytes = Volatile.Read(ref _visibleState).Space.Total,
+            WriteStalls = WriteStalls,
+            WritesStalled = WritesStalled,
             IndexObjects = Volatile.Read(ref _visibleState).Objects?.EntryCount ?? 0,
             IndexPoolHits = pool.Hits,
             IndexPoolMisses = pool.Misses,

@@ -11,11 +11,8 @@ internal sealed class EngineObjectWriter(EngineObjectStore store, string bucket,
 
     public long BytesWritten => _body.BytesWritten;
 
-    public ValueTask<StoreResult<bool>> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var error = _body.Write(data.Span);
-        return ValueTask.FromResult(error == S3ErrorCode.None ? true : StoreResult<bool>.Fail(error, "The body could not be written to the log."));
-    }
+    public ValueTask<StoreResult<bool>> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        _body.WriteAsync(data, "The body could not be written to the log.", cancellationToken);
 
     public ValueTask<StoreResult<ObjectInfo>> CommitAsync(ObjectInfo info, WriteCondition condition, CancellationToken cancellationToken)
     {

@@ -51,6 +51,16 @@ public sealed class EngineOptions
     /// <summary>Oldest segments one pass rewrites at most (bounds the work, and the copy burst, of a pass).</summary>
     public int CompactionMaxSegmentsPerPass { get; init; } = 8;
 
+    /// <summary>
+    /// Body writes wait for compaction while the log exceeds this many times its budget (live
+    /// bytes / <see cref="CompactionLiveFraction"/> plus four segments). 0 turns the stall off.
+    /// Applies only with the background compactor (a positive <see cref="CompactionInterval"/>).
+    /// </summary>
+    public double CompactionStallRatio { get; init; } = 1.5;
+
+    /// <summary>How long a stalled write waits for compaction before it fails with 503 SlowDown.</summary>
+    public TimeSpan CompactionStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a pass waits for readers of older versions before it defers the release to the next pass.</summary>
     public TimeSpan CompactionReaderGrace { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -101,6 +111,10 @@ public sealed class EngineOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CompactionMaxSegmentsPerPass, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(IndexBufferPoolBytes, 64L << 10);
         ArgumentOutOfRangeException.ThrowIfLessThan(ObjectCacheEntries, 1);
+        if (CompactionStallRatio != 0 && !(CompactionStallRatio >= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompactionStallRatio), CompactionStallRatio, "must be 0 (off) or at least 1");
+        }
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ObjectCacheEntries, 1 << 26);
     }
 

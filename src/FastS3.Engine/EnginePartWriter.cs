@@ -11,11 +11,8 @@ internal sealed class EnginePartWriter(EngineObjectStore store, string bucket, u
 
     public long BytesWritten => _body.BytesWritten;
 
-    public ValueTask<StoreResult<bool>> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var error = _body.Write(data.Span);
-        return ValueTask.FromResult(error == S3ErrorCode.None ? true : StoreResult<bool>.Fail(error, "The part could not be written to the log."));
-    }
+    public ValueTask<StoreResult<bool>> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        _body.WriteAsync(data, "The part could not be written to the log.", cancellationToken);
 
     public ValueTask<StoreResult<PartInfo>> CommitAsync(string etag, ObjectChecksum? checksum, CancellationToken cancellationToken)
     {

@@ -15,6 +15,12 @@ public sealed record EngineStatistics
     /// <summary>Bytes of extents the index references.</summary>
     public required long LiveBytes { get; init; }
 
+    /// <summary>Body writes that waited for compaction (the write stall) since the store opened.</summary>
+    public required long WriteStalls { get; init; }
+
+    /// <summary>True while body writes wait for compaction.</summary>
+    public required bool WritesStalled { get; init; }
+
     /// <summary>Objects in the visible index.</summary>
     public required ulong IndexObjects { get; init; }
 

@@ -45,6 +45,8 @@ public sealed class MetricsEndpoint(IHttpApplication inner, Func<EngineStatistic
         new("fasts3_wal_segments", "gauge", "Log segments (local or erasure-coded).", e => e.LogSegments),
         new("fasts3_wal_bytes", "gauge", "Bytes the log's segments occupy.", e => e.LogBytes),
         new("fasts3_engine_live_bytes", "gauge", "Bytes of object and part data the index references.", e => e.LiveBytes),
+        new("fasts3_engine_write_stalls_total", "counter", "Body writes that waited for compaction to catch up.", e => e.WriteStalls),
+        new("fasts3_engine_writes_stalled", "gauge", "1 while body writes wait for compaction.", e => e.WritesStalled ? 1 : 0),
         new("fasts3_index_objects", "gauge", "Objects in the visible index (B+tree entries).", e => (long)e.IndexObjects),
         new("fasts3_index_pool_hits_total", "counter", "Index page pins served from the buffer pool.", e => e.IndexPoolHits),
         new("fasts3_index_pool_misses_total", "counter", "Index page pins that read the page file.", e => e.IndexPoolMisses),

@@ -20,7 +20,22 @@ internal sealed class SegmentSpace
     /// <summary>Segment id to live bytes; a segment with none is absent.</summary>
     public ImmutableSortedDictionary<ulong, long> LiveBytes { get; }
 
-    public long Total => LiveBytes.Values.Sum();
+    private long _total = -1; // computed on first use (benign race: every thread computes the same sum)
+
+    public long Total
+    {
+        get
+        {
+            var total = Volatile.Read(ref _total);
+            if (total < 0)
+            {
+                total = LiveBytes.Values.Sum();
+                Volatile.Write(ref _total, total);
+            }
+
+            return total;
+        }
+    }
 
     public static SegmentSpace From(IEnumerable<KeyValuePair<ulong, long>> liveBytes) => new(liveBytes.ToImmutableSortedDictionary());
 
