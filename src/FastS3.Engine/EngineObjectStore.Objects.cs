@@ -81,14 +81,15 @@ public sealed partial class EngineObjectStore
                 return StoreResult<ListPage>.Fail(S3ErrorCode.NoSuchBucket);
             }
 
-            var lower = request.Prefix;
-            if (request.StartAfter is not null && Utf8KeyComparer.Instance.Compare(request.StartAfter, lower) > 0)
+            // One cursor for the page, re-seeked past each common prefix.
+            ObjectIndex.BucketWalk? walk = null;
+            IEnumerable<string> KeysFrom(string bound, bool pastPrefix)
             {
-                lower = request.StartAfter;
+                walk = walk is null ? _objects.Walk(state.Objects!, bucket, bound, pastPrefix) : walk.SeekTo(bound, pastPrefix);
+                return walk.Keys();
             }
 
-            var walk = _objects.Walk(state.Objects!, bucket, lower);
-            return ListWalker.Walk(walk.Keys(), request, key => walk.Current.Info);
+            return ListWalker.Walk(KeysFrom, request, _ => walk!.Current.Info);
         }
         finally
         {

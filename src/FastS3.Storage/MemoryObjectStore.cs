@@ -105,7 +105,7 @@ public sealed partial class MemoryObjectStore : IObjectStore
 
         lock (b.Sync)
         {
-            return ListWalker.Walk(KeysFrom(b, request), request, key => b.Objects.TryGetValue(key, out var o) ? o.Info : null);
+            return ListWalker.Walk((bound, pastPrefix) => KeysFrom(b, bound, pastPrefix), request, key => b.Objects.TryGetValue(key, out var o) ? o.Info : null);
         }
     }
 
@@ -115,14 +115,11 @@ public sealed partial class MemoryObjectStore : IObjectStore
         return ValueTask.CompletedTask;
     }
 
-    private static SortedSet<string> KeysFrom(MemoryBucket b, ListRequest request)
+    private static SortedSet<string> KeysFrom(MemoryBucket b, string bound, bool pastPrefix)
     {
-        var lower = request.Prefix;
-        if (request.StartAfter is not null && Utf8KeyComparer.Instance.Compare(request.StartAfter, lower) > 0)
-        {
-            lower = request.StartAfter;
-        }
-
+        // U+10FFFF (UTF-8 F4 8F BF BF) sorts after every other character: every key starting with
+        // the prefix but that one is below the bound; the walker skips such keys itself.
+        var lower = pastPrefix ? bound + char.ConvertFromUtf32(0x10FFFF) : bound;
         if (b.Keys.Count == 0 || Utf8KeyComparer.Instance.Compare(lower, b.Keys.Max) > 0)
         {
             return Empty;

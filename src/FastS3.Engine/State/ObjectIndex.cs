@@ -158,7 +158,7 @@ internal sealed class ObjectIndex : IDisposable
     /// lazily: keys first, metadata decoded only when asked (<see cref="BucketWalk.Current"/>).
     /// The caller holds <paramref name="version"/> for the whole walk.
     /// </summary>
-    public BucketWalk Walk(PublishedVersion version, string bucket, string lowerBound) => new(this, version, bucket, lowerBound);
+    public BucketWalk Walk(PublishedVersion version, string bucket, string lowerBound, bool pastPrefix = false) => new BucketWalk(this, version, bucket).SeekTo(lowerBound, pastPrefix);
 
     public void Dispose() => _tree.Dispose();
 
@@ -214,20 +214,40 @@ internal sealed class ObjectIndex : IDisposable
     {
         private readonly ObjectIndex _index;
         private readonly string _bucket;
+        private readonly PublishedVersion _version;
         private readonly byte[] _prefix;
-        private readonly BTreeCursor _cursor;
+        private BTreeCursor? _cursor;
         private string? _key;
         private bool _ended;
 
-        internal BucketWalk(ObjectIndex index, PublishedVersion version, string bucket, string lowerBound)
+        internal BucketWalk(ObjectIndex index, PublishedVersion version, string bucket)
         {
             _index = index;
+            _version = version;
             _bucket = bucket;
-            var start = new byte[Encoding.UTF8.GetByteCount(bucket) + 1 + Encoding.UTF8.GetByteCount(lowerBound)];
-            var prefixLength = WritePrefix(bucket, start);
-            Encoding.UTF8.GetBytes(lowerBound, start.AsSpan(prefixLength));
-            _prefix = start[..prefixLength];
-            _cursor = index._tree.Seek(version, start);
+            _prefix = new byte[Encoding.UTF8.GetByteCount(bucket) + 1];
+            WritePrefix(bucket, _prefix);
+        }
+
+        /// <summary>
+        /// Repositions the walk before the bucket's first key &gt;= <paramref name="bound"/>, or with
+        /// <paramref name="pastPrefix"/> after every key that starts with it (UTF-8 has no 0xFF byte,
+        /// so bound ‖ 0xFF is above all of them). Reuses the cursor: no allocation per seek beyond the bound's bytes.
+        /// </summary>
+        public BucketWalk SeekTo(string bound, bool pastPrefix)
+        {
+            var start = new byte[_prefix.Length + Encoding.UTF8.GetByteCount(bound) + (pastPrefix ? 1 : 0)];
+            _prefix.CopyTo(start, 0);
+            Encoding.UTF8.GetBytes(bound, start.AsSpan(_prefix.Length));
+            if (pastPrefix)
+            {
+                start[^1] = 0xFF;
+            }
+
+            _cursor = _index._tree.Seek(_version, start, _cursor);
+            _ended = false;
+            _key = null;
+            return this;
         }
 
         /// <summary>The key the walk is on.</summary>
@@ -236,14 +256,14 @@ internal sealed class ObjectIndex : IDisposable
         /// <summary>Moves to the bucket's next key; false past its last.</summary>
         public bool MoveNext()
         {
-            if (_ended || !_cursor.MoveNext() || !_cursor.Key.StartsWith(_prefix))
+            if (_ended || !_cursor!.MoveNext() || !_cursor.Key.StartsWith(_prefix))
             {
                 _ended = true;
                 _key = null;
                 return false;
             }
 
-            _key = Encoding.UTF8.GetString(_cursor.Key[_prefix.Length..]);
+            _key = Encoding.UTF8.GetString(_cursor!.Key[_prefix.Length..]);
             return true;
         }
 
@@ -253,7 +273,7 @@ internal sealed class ObjectIndex : IDisposable
             get
             {
                 var key = Key;
-                var value = _cursor.Value;
+                var value = _cursor!.Value;
                 ref var slot = ref _index._cache[_index.SlotOf(_bucket, key)];
                 var cached = Volatile.Read(ref slot);
                 return cached is not null && cached.ValueLsn == ReadValueLsn(value) && cached.Key == key && cached.Bucket == _bucket
@@ -263,7 +283,7 @@ internal sealed class ObjectIndex : IDisposable
         }
 
         /// <summary>The current key's extents only (compaction's scan decodes no metadata).</summary>
-        public ImmutableArray<WalLocation> CurrentExtents => DecodeExtents(_cursor.Value);
+        public ImmutableArray<WalLocation> CurrentExtents => DecodeExtents(_cursor!.Value);
 
         /// <summary>The keys from here on, lazily; <see cref="Current"/> answers for the key just yielded.</summary>
         public IEnumerable<string> Keys()
