@@ -4,7 +4,7 @@ namespace FastS3.Bench;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project bench/FastS3.Bench -- --filter '*'</c> for the
-/// BenchmarkDotNet suite; <c>-- restart</c> and <c>-- compaction</c> for the restart-time and disk-use measurements.
+/// BenchmarkDotNet suite; <c>-- restart</c>, <c>-- compaction</c> and <c>-- objects</c> for the restart-time, disk-use and object-count measurements.
 /// </summary>
 public static class Program
 {
@@ -18,6 +18,11 @@ public static class Program
         if (args is ["compaction", ..])
         {
             return Engine.CompactionSpace.Run(args[1..]);
+        }
+
+        if (args is ["objects", ..])
+        {
+            return Engine.ObjectCount.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

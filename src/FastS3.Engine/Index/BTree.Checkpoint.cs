@@ -39,11 +39,16 @@ internal sealed partial class BTree
             var published = _published;
             var free = new List<ulong>(_freePages.Count + _retired.Count + _unpublished.Count);
             free.AddRange(_freePages);
+
+            // Retired before this version: not reached from its root. Listed free, and never
+            // flushed by it: such a page may be reclaimed and rewritten by the writer while the
+            // checkpoint runs (a page younger than the last checkpoint is freed once readers leave).
+            var retiredBefore = new HashSet<ulong>();
             foreach (var (lastVersion, pageId, _) in _retired)
             {
                 if (lastVersion < published.Version)
                 {
-                    free.Add(pageId);
+                    retiredBefore.Add(pageId);
                 }
             }
 
@@ -51,20 +56,26 @@ internal sealed partial class BTree
             {
                 if (lastVersion < published.Version)
                 {
-                    free.Add(pageId);
+                    retiredBefore.Add(pageId);
                 }
             }
 
-            // Pages of versions sealed after the visible one (not visible yet) and pages not sealed
-            // at all are not reached from this checkpoint's root either; the former stay listed
-            // for the checkpoint of their own version.
+            free.AddRange(retiredBefore);
+
+            // What the checkpoint flushes: pages sealed up to its version that its root reaches,
+            // all held by the capture until it is written. Pages of versions sealed after the
+            // visible one (not visible yet) and pages not sealed at all are not reached from this
+            // checkpoint's root either; the former stay listed for the checkpoint of their own version.
             var pages = new List<ulong>(_uncheckpointed.Count);
             var later = new Dictionary<ulong, ulong>();
             foreach (var (pageId, version) in _uncheckpointed)
             {
                 if (version <= published.Version)
                 {
-                    pages.Add(pageId);
+                    if (!retiredBefore.Contains(pageId))
+                    {
+                        pages.Add(pageId);
+                    }
                 }
                 else
                 {
