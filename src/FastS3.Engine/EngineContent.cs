@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using FastS3.Common.Http;
 using FastS3.Storage;
 using FastS3.Wal;
 
@@ -27,15 +28,38 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
 
     public long Length { get; } = length;
 
-    public async ValueTask CopyToAsync(PipeWriter destination, long offset, long length, CancellationToken cancellationToken)
+    public async ValueTask CopyToAsync(PipeWriter destination, IDirectBodySink? direct, long offset, long length, CancellationToken cancellationToken)
     {
         CheckRange(offset, length);
         using var reading = store.EnterRead();
         var current = extents;
         var pieces = new ExtentCursor(current, offset, length, StepBytes);
+        var sending = direct is not null && await direct.TryBeginDirectAsync(length, cancellationToken);
         var pending = 0;
         while (pieces.TryNext(out var piece))
         {
+            if (sending)
+            {
+                // Straight from the mapping to the socket, as far as the socket takes it now; the
+                // rest of the piece (a full socket buffer, an erasure-coded segment) is copied
+                // through the pipe below, and direct sending resumes once the pipe has drained.
+                var sent = SendPiece(ref current, ref pieces, piece, offset, length, direct!);
+                if (sent < 0)
+                {
+                    continue; // moved: the cursor now walks the relocated extents from the same offset
+                }
+
+                offset += sent;
+                length -= sent;
+                if (sent == piece.LengthBytes)
+                {
+                    continue;
+                }
+
+                piece = piece with { Offset = piece.Offset + sent, LengthBytes = piece.LengthBytes - sent };
+                sending = false;
+            }
+
             if (!ReadPiece(ref current, ref pieces, piece, offset, length, destination.GetSpan(piece.LengthBytes)[..piece.LengthBytes]))
             {
                 continue; // moved: the cursor now walks the relocated extents from the same offset
@@ -53,6 +77,8 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
                 {
                     throw new OperationCanceledException("The client stopped reading.");
                 }
+
+                sending = direct is not null && await direct.TryBeginDirectAsync(length, cancellationToken);
             }
         }
     }
@@ -95,23 +121,46 @@ internal sealed class EngineContent(EngineObjectStore store, string bucket, stri
     /// </summary>
     private bool ReadPiece(ref ImmutableArray<WalLocation> current, ref ExtentCursor pieces, WalLocation piece, long offset, long length, Span<byte> destination)
     {
-        switch (store.TryReadData(piece, destination))
+        var outcome = store.TryReadData(piece, destination);
+        if (outcome == ExtentRead.Ok)
+        {
+            return true;
+        }
+
+        Relocate(outcome, ref current, ref pieces, offset, length);
+        return false;
+    }
+
+    /// <summary>Sends what the socket takes now of one piece: -1 when the version moved (as in
+    /// <see cref="ReadPiece"/>), 0 when nothing went (the rest goes through the pipe).</summary>
+    private int SendPiece(ref ImmutableArray<WalLocation> current, ref ExtentCursor pieces, WalLocation piece, long offset, long length, IDirectBodySink direct)
+    {
+        var outcome = store.TrySendData(piece, direct, out var sent);
+        switch (outcome)
         {
             case ExtentRead.Ok:
-                return true;
-            case ExtentRead.Closed:
-                throw new ObjectDisposedException(nameof(EngineObjectStore));
+                return sent;
+            case ExtentRead.NotMapped:
+                return 0;
             default:
-                var moved = store.FindMovedVersion(bucket, key, info);
-                if (moved.IsDefault || moved == current)
-                {
-                    throw new ObjectVersionGoneException(bucket, key);
-                }
-
-                current = moved;
-                pieces = new ExtentCursor(moved, offset, length, StepBytes);
-                return false;
+                Relocate(outcome, ref current, ref pieces, offset, length);
+                return -1;
         }
+    }
+
+    /// <summary>After a piece found no live extent: points the cursor at the moved version's extents
+    /// from <paramref name="offset"/>. Throws when the store closed or the version is gone.</summary>
+    private void Relocate(ExtentRead outcome, ref ImmutableArray<WalLocation> current, ref ExtentCursor pieces, long offset, long length)
+    {
+        ObjectDisposedException.ThrowIf(outcome == ExtentRead.Closed, store);
+        var moved = store.FindMovedVersion(bucket, key, info);
+        if (moved.IsDefault || moved == current)
+        {
+            throw new ObjectVersionGoneException(bucket, key);
+        }
+
+        current = moved;
+        pieces = new ExtentCursor(moved, offset, length, StepBytes);
     }
 
     private void CheckRange(long offset, long length)

@@ -39,6 +39,9 @@ public sealed class FastS3Host : IAsyncDisposable
 
     public IObjectStore Store => _store;
 
+    /// <summary>GET body bytes sent from where they are stored straight to sockets, past the output pipes.</summary>
+    public long DirectBodyBytes => _server.DirectBodyBytes;
+
     /// <summary>The erasure-coded segment store (null when <see cref="ServerConfig.EnableErasureCoding"/> is off).</summary>
     public ErasureSegmentStore? ErasureStore => _erasure?.Store;
 
