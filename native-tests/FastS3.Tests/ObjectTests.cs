@@ -50,6 +50,34 @@ public abstract class ObjectTests(ServerFixture server)
         Assert.True(server.Host.DirectBodyBytes > before, "no GET body bytes were sent past the pipe");
     }
 
+    [Fact]
+    public async Task With_direct_send_off_a_large_get_is_copied_through_the_pipe()
+    {
+        var (s3, bucket) = await NewBucketAsync();
+        var data = RandomNumberGenerator.GetBytes(1 << 20);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "big", InputStream = new MemoryStream(data) });
+
+        // A second server over the same store, configured the way a config file turns it off;
+        // stopped, not disposed, so the fixture keeps its store.
+        var config = Server.ServerConfig.FromTable(Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>("direct_send = false")!, Path.GetTempPath()) with
+        {
+            ListenAddress = new IPEndPoint(IPAddress.Loopback, 0),
+            AuthFile = null,
+        };
+        var host = Server.FastS3Host.Start(config, new Auth.Credentials.CredentialStore([new Auth.Credentials.Credential(ServerFixture.AccessKey, ServerFixture.SecretKey)]), server.Host.Store);
+        try
+        {
+            var copied = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(ServerFixture.AccessKey, ServerFixture.SecretKey), new AmazonS3Config { ServiceURL = host.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+            using var get = await copied.GetObjectAsync(bucket, "big");
+            Assert.Equal(data, await ReadAllAsync(get));
+            Assert.Equal(0, host.DirectBodyBytes);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ChecksumModes))]
     public async Task Put_then_get_returns_exact_bytes_for_every_sdk_upload_mode(string mode)

@@ -79,7 +79,13 @@ public sealed class FastS3Host : IAsyncDisposable
         var health = new HealthEndpoint(application, () => erasure?.Maintenance.Snapshot);
         var engine = store as EngineObjectStore;
         var metrics = new MetricsEndpoint(health, () => engine?.GetStatistics(), () => erasure?.Maintenance.Snapshot);
-        var server = new HttpServer(metrics, limits ?? new HttpLimits(), loggerFactory.CreateLogger("FastS3.Http"));
+        limits ??= new HttpLimits();
+        if (!config.DirectSend)
+        {
+            limits = limits with { DirectSendMinBytes = long.MaxValue };
+        }
+
+        var server = new HttpServer(metrics, limits, loggerFactory.CreateLogger("FastS3.Http"));
         server.Start(config.ListenAddress);
         return new FastS3Host(server, store, erasure, server.LocalEndPoint!);
     }

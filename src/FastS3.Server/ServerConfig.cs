@@ -53,6 +53,10 @@ public sealed record ServerConfig
     /// <summary>Compact while the sealed log's live fraction is below this (0 turns compaction off).</summary>
     public double CompactionLiveFraction { get; init; } = 0.5;
 
+    /// <summary>GET bodies of 64 KiB and more go from where they are stored straight to the socket
+    /// (false: copied through the connection's output pipe, as before; for comparisons).</summary>
+    public bool DirectSend { get; init; } = true;
+
     /// <summary>WAL segment size (embedding and tests only, no config key): small segments seal and offload after a few objects.</summary>
     public int SegmentSizeBytes { get; init; } = Wal.WalOptions.DefaultSegmentSizeBytes;
 
@@ -61,7 +65,7 @@ public sealed record ServerConfig
         "listen_addr", "protocol", "auth_file", "storage_backend", "storage_root", "region",
         "allow_anonymous", "allow_header_auth", "virtual_host_domains",
         "enable_erasure_coding", "erasure_data_blocks", "erasure_parity_blocks", "data_dirs",
-        "durability", "checkpoint_interval_seconds", "compaction_live_fraction",
+        "durability", "checkpoint_interval_seconds", "compaction_live_fraction", "direct_send",
     ];
 
     /// <summary>Reads <paramref name="path"/>; a missing file is an error only when <paramref name="required"/>.</summary>
@@ -209,6 +213,11 @@ public sealed record ServerConfig
                 _ => throw new ConfigException($"key 'compaction_live_fraction': expected a number, got {Describe(fraction)}"),
             };
             config = config with { CompactionLiveFraction = value is >= 0 and < 1 ? value : throw new ConfigException($"key 'compaction_live_fraction': {value.ToString(CultureInfo.InvariantCulture)} is outside [0, 1)") };
+        }
+
+        if (table.TryGetValue("direct_send", out var direct))
+        {
+            config = config with { DirectSend = Bool(direct, "direct_send") };
         }
 
         config.Validate();
