@@ -8,7 +8,8 @@
 #
 # Usage: tools/bench-compare.sh [--quick]       (full ~20-25 min, --quick ~5-6 min)
 #        tools/bench-compare.sh --focus SIZES   (wrk depth 1 only, e.g. --focus 1m or --focus "64k 1m":
-#                                                5 rounds x 10 s, no syscalls/S3/physical parts)
+#                                                5 rounds x 10 s, no syscalls/S3/physical parts; adds
+#                                                both backends with direct_send = false as a paired A/B)
 # Needs: dotnet, python3 with moto, node/npm for s3rver 3.7.1 (each optional: skipped with a note),
 # Debian packages wrk nginx fio iperf3 strace (installed with apt-get when missing and running as root).
 set -euo pipefail
@@ -96,6 +97,15 @@ start_fasts3() { # name config -> sets port_<name>, pid_<name>; PUTs and checks 
 start_fasts3 fasts3 "$tmp/fasts3.toml"
 start_fasts3 engine "$tmp/fasts3-engine.toml"
 fport=$port_fasts3; fpid=$pid_fasts3; eport=$port_engine
+fastservers="fasts3 engine"
+if [ -n "$focus" ]; then
+  # The A/B for the direct body send: the same two backends with GET bodies copied through the pipe.
+  sed 's/^storage_backend = "memory"$/&\ndirect_send = false/' "$tmp/fasts3.toml" >"$tmp/copy.toml"
+  sed "s|^storage_root = .*|storage_root = \"$tmp/engine-copy\"\ndirect_send = false|" "$tmp/fasts3-engine.toml" >"$tmp/engcopy.toml"
+  start_fasts3 copy "$tmp/copy.toml"
+  start_fasts3 engcopy "$tmp/engcopy.toml"
+  fastservers="fasts3 engine copy engcopy"
+fi
 
 # --- nginx (own conf, daemon off, temp root, 1 worker) -----------------------------------------
 nport=$(free_port)
@@ -155,8 +165,10 @@ for r in $(seq 1 "$rounds"); do
     for depth in 1 16; do
       [ "$depth" = 16 ] && ! grep -qw "$f" <<<"$pipe_sizes" && continue
       w="GET $f c64 depth$depth"
-      one_wrk "$w" "http://127.0.0.1:$fport" "${fget[fasts3,$f]}" "$depth" fasts3 "$r"
-      one_wrk "$w" "http://127.0.0.1:$eport" "${fget[engine,$f]}" "$depth" engine "$r"
+      for srv in $fastservers; do
+        port_var="port_$srv"
+        one_wrk "$w" "http://127.0.0.1:${!port_var}" "${fget[$srv,$f]}" "$depth" "$srv" "$r"
+      done
       one_wrk "$w" "http://127.0.0.1:$nport" "/$f" "$depth" nginx "$r"
       one_wrk "$w" "http://127.0.0.1:$kport" "/$f" "$depth" kestrel "$r"
       log "round $r $w: $(grep -P "^$w\t" "$results" | awk -F'\t' -v r="$r" '$3==r {printf "%s=%s ", $2, $4}')"
@@ -270,12 +282,19 @@ def ratio(a, b): return rr([a[r] / b[r] for r in a if b.get(r)])
 print()
 print(f"## wrk -t1 -c64, {rounds} rounds x {dur}, requests/s: median (min-max); ratios paired per round")
 print()
-print("| workload | FastS3 memory | FastS3 engine | nginx | Kestrel | memory/nginx | memory/Kestrel | engine/nginx | engine/Kestrel |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+names = [("fasts3", "FastS3 memory"), ("engine", "FastS3 engine"), ("copy", "memory, pipe copy"), ("engcopy", "engine, pipe copy"), ("nginx", "nginx"), ("kestrel", "Kestrel")]
+pairs = [("fasts3", "nginx", "memory/nginx"), ("fasts3", "kestrel", "memory/Kestrel"), ("engine", "nginx", "engine/nginx"), ("engine", "kestrel", "engine/Kestrel"),
+         ("fasts3", "copy", "memory direct/copy"), ("engine", "engcopy", "engine direct/copy")]
+present = {srv for d in rows.values() for srv in d}
+cols = [(k, n) for k, n in names if k in present]
+ratios = [(a, b, n) for a, b, n in pairs if a in present and b in present]
+print("| workload | " + " | ".join(n for _, n in cols) + " | " + " | ".join(n for *_, n in ratios) + " |")
+print("| --- " * (1 + len(cols) + len(ratios)) + "|")
 for w, d in rows.items():
-    f, e, n, k = (d.get(x, {}) for x in ("fasts3", "engine", "nginx", "kestrel"))
     mark = lambda s: " (errors!)" if (w, s) in errs else ""
-    print(f"| {w} | {mm(list(f.values()))}{mark('fasts3')} | {mm(list(e.values()))}{mark('engine')} | {mm(list(n.values()))}{mark('nginx')} | {mm(list(k.values()))}{mark('kestrel')} | {ratio(f, n)} | {ratio(f, k)} | {ratio(e, n)} | {ratio(e, k)} |")
+    vals = [f"{mm(list(d.get(k, {}).values()))}{mark(k)}" for k, _ in cols]
+    rats = [ratio(d.get(a, {}), d.get(b, {})) for a, b, _ in ratios]
+    print(f"| {w} | " + " | ".join(vals) + " | " + " | ".join(rats) + " |")
 if "$focus":
     sys.exit(0)
 print()
