@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# The race, one command, loopback only: FastS3 against nginx and a minimal Kestrel app (wrk, same
-# bytes, 4 KiB / 64 KiB / 1 MiB GET, plain and pipelined depth 16), FastS3 against moto's server
-# mode on S3 workloads (fasts3-loadgen), and the machine's physical limits (iperf3 loopback, fio).
-# Every figure is the median of >= 3 rounds with min-max; ratios are computed per round (the
-# servers run back to back inside a round) and their median is the claim.
+# The race, one command, loopback only: FastS3 (memory and engine backends) against nginx and a
+# minimal Kestrel app (wrk, same bytes, 4 KiB / 64 KiB / 1 MiB GET, plain and pipelined depth 16),
+# FastS3 against moto's server mode and s3rver on S3 workloads (fasts3-loadgen), and the machine's
+# physical limits (iperf3 loopback, fio). Every figure is the median of >= 3 rounds with min-max;
+# ratios are computed per round (the servers run back to back inside a round) and their median is
+# the claim.
 #
-# Usage: tools/bench-compare.sh [--quick]     (full ~12-15 min, --quick ~3-4 min)
-# Needs: dotnet, python3 with moto (optional: skipped with a note), Debian packages wrk nginx fio
-# iperf3 strace (installed with apt-get when missing and running as root).
+# Usage: tools/bench-compare.sh [--quick]       (full ~20-25 min, --quick ~5-6 min)
+#        tools/bench-compare.sh --focus SIZES   (wrk depth 1 only, e.g. --focus 1m or --focus "64k 1m":
+#                                                5 rounds x 10 s, no syscalls/S3/physical parts; adds
+#                                                both backends with direct_send = false as a paired A/B)
+# Needs: dotnet, python3 with moto, node/npm for s3rver 3.7.1 (each optional: skipped with a note),
+# Debian packages wrk nginx fio iperf3 strace (installed with apt-get when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
+focus=""
 [ "${1:-}" = "--quick" ] && quick=1
-if [ "$quick" = 1 ]; then
+[ "${1:-}" = "--focus" ] && focus=${2:?--focus needs sizes, e.g. 1m}
+sizes="4k 64k 1m"
+if [ -n "$focus" ]; then
+  rounds=5; dur=10s; pipe_sizes=""; sizes=$focus
+elif [ "$quick" = 1 ]; then
   rounds=3; dur=3s; pipe_sizes="4k"; s3_rounds=1; s3_dur=3; phys_dur=3
 else
   rounds=3; dur=10s; pipe_sizes="4k 64k 1m"; s3_rounds=3; s3_dur=5; phys_dur=5
@@ -64,22 +73,39 @@ head -c 4096 /dev/urandom >"$tmp/www/4k"
 head -c 65536 /dev/urandom >"$tmp/www/64k"
 head -c 1048576 /dev/urandom >"$tmp/www/1m"
 
-# --- FastS3 (memory backend, temp credentials) -------------------------------------------------
+# --- FastS3, memory and engine backends (temp credentials, the same objects) -------------------
 secret=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "race:$secret" >"$tmp/creds.txt"
 printf 'auth_file = "%s"\nstorage_backend = "memory"\n' "$tmp/creds.txt" >"$tmp/fasts3.toml"
-fport=$(free_port)
-dotnet "$fasts3" -c "$tmp/fasts3.toml" -l "127.0.0.1:$fport" >"$tmp/fasts3.log" 2>&1 &
-fpid=$!; pids+=("$fpid")
-wait_port "$fport"
-keys=(--endpoint "127.0.0.1:$fport" --access-key race --secret-key "$secret")
-curl -sf -X PUT "http://127.0.0.1:$fport$(lg presign "${keys[@]}" --method PUT --path /race)" >/dev/null
+# The engine as shipped: fsync durability, WAL segments and index under a temp storage_root.
+printf 'auth_file = "%s"\nstorage_backend = "engine"\nstorage_root = "%s"\n' "$tmp/creds.txt" "$tmp/engine" >"$tmp/fasts3-engine.toml"
 declare -A fget
-for f in 4k 64k 1m; do
-  curl -sf -X PUT --data-binary "@$tmp/www/$f" "http://127.0.0.1:$fport$(lg presign "${keys[@]}" --method PUT --path "/race/$f")" >/dev/null
-  fget[$f]=$(lg presign "${keys[@]}" --method GET --path "/race/$f" --expires 7200)
-  curl -sf "http://127.0.0.1:$fport${fget[$f]}" | cmp -s - "$tmp/www/$f" || { log "FastS3 returned other bytes for $f"; exit 1; }
-done
+start_fasts3() { # name config -> sets port_<name>, pid_<name>; PUTs and checks the race objects
+  local port; port=$(free_port)
+  dotnet "$fasts3" -c "$2" -l "127.0.0.1:$port" >"$tmp/$1.log" 2>&1 &
+  local pid=$!; pids+=("$pid")
+  wait_port "$port"
+  printf -v "port_$1" '%s' "$port"; printf -v "pid_$1" '%s' "$pid"
+  local keys=(--endpoint "127.0.0.1:$port" --access-key race --secret-key "$secret")
+  curl -sf -X PUT "http://127.0.0.1:$port$(lg presign "${keys[@]}" --method PUT --path /race)" >/dev/null
+  for f in 4k 64k 1m; do
+    curl -sf -X PUT --data-binary "@$tmp/www/$f" "http://127.0.0.1:$port$(lg presign "${keys[@]}" --method PUT --path "/race/$f")" >/dev/null
+    fget[$1,$f]=$(lg presign "${keys[@]}" --method GET --path "/race/$f" --expires 7200)
+    curl -sf "http://127.0.0.1:$port${fget[$1,$f]}" | cmp -s - "$tmp/www/$f" || { log "$1 returned other bytes for $f"; exit 1; }
+  done
+}
+start_fasts3 fasts3 "$tmp/fasts3.toml"
+start_fasts3 engine "$tmp/fasts3-engine.toml"
+fport=$port_fasts3; fpid=$pid_fasts3; eport=$port_engine
+fastservers="fasts3 engine"
+if [ -n "$focus" ]; then
+  # The A/B for the direct body send: the same two backends with GET bodies copied through the pipe.
+  sed 's/^storage_backend = "memory"$/&\ndirect_send = false/' "$tmp/fasts3.toml" >"$tmp/copy.toml"
+  sed "s|^storage_root = .*|storage_root = \"$tmp/engine-copy\"\ndirect_send = false|" "$tmp/fasts3-engine.toml" >"$tmp/engcopy.toml"
+  start_fasts3 copy "$tmp/copy.toml"
+  start_fasts3 engcopy "$tmp/engcopy.toml"
+  fastservers="fasts3 engine copy engcopy"
+fi
 
 # --- nginx (own conf, daemon off, temp root, 1 worker) -----------------------------------------
 nport=$(free_port)
@@ -135,11 +161,14 @@ one_wrk() { # name server url path depth round
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "wrk race: $rounds rounds x $dur per run"
 for r in $(seq 1 "$rounds"); do
-  for f in 4k 64k 1m; do
+  for f in $sizes; do
     for depth in 1 16; do
       [ "$depth" = 16 ] && ! grep -qw "$f" <<<"$pipe_sizes" && continue
       w="GET $f c64 depth$depth"
-      one_wrk "$w" "http://127.0.0.1:$fport" "${fget[$f]}" "$depth" fasts3 "$r"
+      for srv in $fastservers; do
+        port_var="port_$srv"
+        one_wrk "$w" "http://127.0.0.1:${!port_var}" "${fget[$srv,$f]}" "$depth" "$srv" "$r"
+      done
       one_wrk "$w" "http://127.0.0.1:$nport" "/$f" "$depth" nginx "$r"
       one_wrk "$w" "http://127.0.0.1:$kport" "/$f" "$depth" kestrel "$r"
       log "round $r $w: $(grep -P "^$w\t" "$results" | awk -F'\t' -v r="$r" '$3==r {printf "%s=%s ", $2, $4}')"
@@ -158,30 +187,46 @@ sys_per_req() { # pid url path
   local calls; calls=$(awk '/total$/ {print $4}' "$tmp/strace.txt" | tail -1)
   python3 -c "print(f'{int(\"$calls\")/int(\"$req\"):.2f} syscalls/request ({\"$calls\"} calls, {\"$req\"} requests, traced)')"
 }
-nginx_pid=$(cat "$tmp/nginx/nginx.pid")
-nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
-sys_fasts3=$(sys_per_req "$fpid" "http://127.0.0.1:$fport" "${fget[4k]}" || echo n/a)
-sys_nginx=$(sys_per_req "$nginx_worker" "http://127.0.0.1:$nport" /4k || echo n/a)
-sys_kestrel=$(sys_per_req "$kpid" "http://127.0.0.1:$kport" /4k || echo n/a)
-
-# --- S3 workloads: FastS3 vs moto --------------------------------------------------------------
-mport=$(free_port)
-moto_ok=0
-if python3 -c 'import moto.server' 2>/dev/null; then
-  python3 -m moto.server -H 127.0.0.1 -p "$mport" >"$tmp/moto.log" 2>&1 &
-  pids+=("$!")
-  wait_port "$mport" && moto_ok=1
-else
-  log "moto not installed: S3 peer skipped"
+sys_fasts3=skipped; sys_nginx=skipped; sys_kestrel=skipped
+if [ -z "$focus" ]; then
+  nginx_pid=$(cat "$tmp/nginx/nginx.pid")
+  nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
+  sys_fasts3=$(sys_per_req "$fpid" "http://127.0.0.1:$fport" "${fget[fasts3,4k]}" || echo n/a)
+  sys_nginx=$(sys_per_req "$nginx_worker" "http://127.0.0.1:$nport" /4k || echo n/a)
+  sys_kestrel=$(sys_per_req "$kpid" "http://127.0.0.1:$kport" /4k || echo n/a)
 fi
+
+# --- S3 workloads: FastS3 (memory, engine) vs moto and s3rver ----------------------------------
 s3="$tmp/s3.tsv"
 : >"$s3"
-s3_run() { # target port mode size conc objects round
-  local json rc=0
-  json=$(lg "$3" --endpoint "127.0.0.1:$2" --access-key race --secret-key "$secret" --bucket "$(tr 'A-Z' 'a-z' <<<"lg-$1-$3-$4-$7")" \
-    --size "$4" -c "$5" --objects "$6" -d "$s3_dur" --json 2>"$tmp/lg.err") || rc=$?
-  printf '%s' "$json" >"$tmp/lg.json"
-  python3 - "$1" "$3 $4 c$5" "$7" "$rc" "$tmp/lg.json" >>"$s3" <<'PY'
+if [ -z "$focus" ]; then
+  mport=$(free_port)
+  moto_ok=0
+  if python3 -c 'import moto.server' 2>/dev/null; then
+    python3 -m moto.server -H 127.0.0.1 -p "$mport" >"$tmp/moto.log" 2>&1 &
+    pids+=("$!")
+    wait_port "$mport" && moto_ok=1
+  else
+    log "moto not installed: S3 peer skipped"
+  fi
+  # s3rver (npm), the second independent S3 implementation: installed into the temp folder; it
+  # knows one key pair (S3RVER/S3RVER), which its own README documents.
+  sport=$(free_port)
+  s3rver_ok=0
+  if (cd "$tmp" && mkdir -p s3rver && cd s3rver && timeout 300 npm install --no-audit --no-fund --silent s3rver@3.7.1) >"$tmp/npm.log" 2>&1; then
+    mkdir -p "$tmp/s3rver-data"
+    "$tmp/s3rver/node_modules/.bin/s3rver" -d "$tmp/s3rver-data" -a 127.0.0.1 -p "$sport" -s >"$tmp/s3rver.log" 2>&1 &
+    pids+=("$!")
+    wait_port "$sport" && s3rver_ok=1
+  else
+    log "npm install s3rver@3.7.1 failed: s3rver peer skipped ($(tail -1 "$tmp/npm.log"))"
+  fi
+  s3_run() { # target port mode size conc objects round access secret
+    local json rc=0
+    json=$(lg "$3" --endpoint "127.0.0.1:$2" --access-key "$8" --secret-key "$9" --bucket "$(tr 'A-Z' 'a-z' <<<"lg-$1-$3-$4-$7")" \
+      --size "$4" -c "$5" --objects "$6" -d "$s3_dur" --json 2>"$tmp/lg.err") || rc=$?
+    printf '%s' "$json" >"$tmp/lg.json"
+    python3 - "$1" "$3 $4 c$5" "$7" "$rc" "$tmp/lg.json" >>"$s3" <<'PY'
 import json, sys
 target, work, rnd, rc, path = sys.argv[1:6]
 try:
@@ -190,32 +235,39 @@ try:
 except Exception:
     print(f"{work}\t{target}\t{rnd}\t0\t0\t0\tfailed(rc={rc})")
 PY
-}
-log "S3 workloads: $s3_rounds round(s) x ${s3_dur}s"
-for r in $(seq 1 "$s3_rounds"); do
-  for spec in "put 4KiB 16 256" "get 4KiB 16 256" "mixed 4KiB 16 256" "put 1MiB 8 32" "get 1MiB 8 32" "mixed 1MiB 8 32"; do
-    set -- $spec
-    s3_run fasts3 "$fport" "$1" "$2" "$3" "$4" "$r"
-    [ "$moto_ok" = 1 ] && s3_run moto "$mport" "$1" "$2" "$3" "$4" "$r"
+  }
+  log "S3 workloads: $s3_rounds round(s) x ${s3_dur}s"
+  for r in $(seq 1 "$s3_rounds"); do
+    for spec in "put 4KiB 16 256" "get 4KiB 16 256" "mixed 4KiB 16 256" "put 1MiB 8 32" "get 1MiB 8 32" "mixed 1MiB 8 32"; do
+      set -- $spec
+      s3_run fasts3 "$fport" "$1" "$2" "$3" "$4" "$r" race "$secret"
+      s3_run engine "$eport" "$1" "$2" "$3" "$4" "$r" race "$secret"
+      [ "$moto_ok" = 1 ] && s3_run moto "$mport" "$1" "$2" "$3" "$4" "$r" race "$secret"
+      [ "$s3rver_ok" = 1 ] && s3_run s3rver "$sport" "$1" "$2" "$3" "$4" "$r" S3RVER S3RVER
+      log "S3 round $r $1 $2: $(grep -P "^$1 $2 c$3\t" "$s3" | awk -F'\t' -v r="$r" '$3==r {printf "%s=%s ", $2, $4}')"
+    done
   done
-done
+fi
 
 # --- physical limits ---------------------------------------------------------------------------
-log "physical limits"
-iport=$(free_port)
-iperf3 -s -B 127.0.0.1 -p "$iport" -1 >/dev/null 2>&1 &
-pids+=("$!")
-sleep 0.5
-iperf=$(iperf3 -c 127.0.0.1 -p "$iport" -t "$phys_dur" -J 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f GB/s" % (d["end"]["sum_received"]["bits_per_second"]/8e9))' || echo n/a)
-mkdir -p "$tmp/fio"
-fio_seq=$(fio --name=seq --directory="$tmp/fio" --rw=write --bs=1M --size=512M --end_fsync=1 --runtime="$phys_dur" \
-  --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]["write"]; print("%.2f GB/s" % (j["bw_bytes"]/1e9))' || echo n/a)
-fio_sync=$(fio --name=sync --directory="$tmp/fio" --rw=write --bs=4k --size=64M --fdatasync=1 --runtime="$phys_dur" --time_based \
-  --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; p=j["sync"]["lat_ns"]["percentile"]; print("%.0f writes+fdatasync/s (fdatasync p50 %.0f us)" % (j["write"]["iops"], p["50.000000"]/1e3))' || echo n/a)
+iperf=skipped; fio_seq=skipped; fio_sync=skipped
+if [ -z "$focus" ]; then
+  log "physical limits"
+  iport=$(free_port)
+  iperf3 -s -B 127.0.0.1 -p "$iport" -1 >/dev/null 2>&1 &
+  pids+=("$!")
+  sleep 0.5
+  iperf=$(iperf3 -c 127.0.0.1 -p "$iport" -t "$phys_dur" -J 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f GB/s" % (d["end"]["sum_received"]["bits_per_second"]/8e9))' || echo n/a)
+  mkdir -p "$tmp/fio"
+  fio_seq=$(fio --name=seq --directory="$tmp/fio" --rw=write --bs=1M --size=512M --end_fsync=1 --runtime="$phys_dur" \
+    --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]["write"]; print("%.2f GB/s" % (j["bw_bytes"]/1e9))' || echo n/a)
+  fio_sync=$(fio --name=sync --directory="$tmp/fio" --rw=write --bs=4k --size=64M --fdatasync=1 --runtime="$phys_dur" --time_based \
+    --output-format=json 2>/dev/null | python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; p=j["sync"]["lat_ns"]["percentile"]; print("%.0f writes+fdatasync/s (fdatasync p50 %.0f us)" % (j["write"]["iops"], p["50.000000"]/1e3))' || echo n/a)
+fi
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- report ------------------------------------------------------------------------------------
-python3 - "$results" "$s3" "$rounds" "$dur" "$s3_rounds" "$s3_dur" <<PY
+python3 - "$results" "$s3" "$rounds" "$dur" "${s3_rounds:-0}" "${s3_dur:-0}" <<PY
 import statistics as st, sys, collections
 res, s3, rounds, dur, s3r, s3d = sys.argv[1:7]
 rows = collections.defaultdict(dict)
@@ -224,41 +276,53 @@ for line in open(res):
     w, srv, r, v = line.rstrip("\n").split("\t")
     if srv.endswith("-errors"): errs.add((w, srv[:-7])); continue
     rows[w].setdefault(srv, {})[r] = float(v or 0)
-def mm(vals): return f"{st.median(vals):,.0f} ({min(vals):,.0f}-{max(vals):,.0f})"
-def rr(vals): return f"{st.median(vals):.2f} ({min(vals):.2f}-{max(vals):.2f})"
+def mm(vals): return f"{st.median(vals):,.0f} ({min(vals):,.0f}-{max(vals):,.0f})" if vals else "n/a"
+def rr(vals): return f"{st.median(vals):.2f} ({min(vals):.2f}-{max(vals):.2f})" if vals else "n/a"
+def ratio(a, b): return rr([a[r] / b[r] for r in a if b.get(r)])
 print()
 print(f"## wrk -t1 -c64, {rounds} rounds x {dur}, requests/s: median (min-max); ratios paired per round")
 print()
-print("| workload | FastS3 | nginx | Kestrel | FastS3/nginx | FastS3/Kestrel |")
-print("| --- | --- | --- | --- | --- | --- |")
+names = [("fasts3", "FastS3 memory"), ("engine", "FastS3 engine"), ("copy", "memory, pipe copy"), ("engcopy", "engine, pipe copy"), ("nginx", "nginx"), ("kestrel", "Kestrel")]
+pairs = [("fasts3", "nginx", "memory/nginx"), ("fasts3", "kestrel", "memory/Kestrel"), ("engine", "nginx", "engine/nginx"), ("engine", "kestrel", "engine/Kestrel"),
+         ("fasts3", "copy", "memory direct/copy"), ("engine", "engcopy", "engine direct/copy")]
+present = {srv for d in rows.values() for srv in d}
+cols = [(k, n) for k, n in names if k in present]
+ratios = [(a, b, n) for a, b, n in pairs if a in present and b in present]
+print("| workload | " + " | ".join(n for _, n in cols) + " | " + " | ".join(n for *_, n in ratios) + " |")
+print("| --- " * (1 + len(cols) + len(ratios)) + "|")
 for w, d in rows.items():
-    f, n, k = d.get("fasts3", {}), d.get("nginx", {}), d.get("kestrel", {})
-    rn = [f[r] / n[r] for r in f if n.get(r)]
-    rk = [f[r] / k[r] for r in f if k.get(r)]
     mark = lambda s: " (errors!)" if (w, s) in errs else ""
-    print(f"| {w} | {mm(list(f.values()))}{mark('fasts3')} | {mm(list(n.values()))}{mark('nginx')} | {mm(list(k.values()))}{mark('kestrel')} | {rr(rn)} | {rr(rk)} |")
+    vals = [f"{mm(list(d.get(k, {}).values()))}{mark(k)}" for k, _ in cols]
+    rats = [ratio(d.get(a, {}), d.get(b, {})) for a, b, _ in ratios]
+    print(f"| {w} | " + " | ".join(vals) + " | " + " | ".join(rats) + " |")
+if "$focus":
+    sys.exit(0)
 print()
 print("syscalls per 4 KiB GET (strace -c -f on the server, wrk -c64 2 s; tracing slows everything):")
 print("  FastS3:  $sys_fasts3")
 print("  nginx:   $sys_nginx")
 print("  Kestrel: $sys_kestrel")
-s = collections.defaultdict(lambda: collections.defaultdict(list))
+s = collections.defaultdict(lambda: collections.defaultdict(dict))
 for line in open(s3):
     w, t, r, ops, mb, p99, e = line.rstrip("\n").split("\t")
-    s[w][t].append((float(ops), float(mb), float(p99), e))
+    s[w][t][r] = (float(ops), float(mb), float(p99), e)
 print()
-print(f"## S3 workloads (fasts3-loadgen, SigV4), {s3r} round(s) x {s3d} s: ops/s median (min-max), MB/s, p99 ms")
+print(f"## S3 workloads (fasts3-loadgen, SigV4), {s3r} round(s) x {s3d} s: ops/s median (min-max), MB/s, p99 ms; ratios paired per round")
 print()
-print("| workload | FastS3 ops/s | MB/s | p99 ms | moto ops/s | MB/s | p99 ms | FastS3/moto |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| workload | server | ops/s | MB/s | p99 ms | x moto | x s3rver |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
+names = {"fasts3": "FastS3 memory", "engine": "FastS3 engine", "moto": "moto", "s3rver": "s3rver"}
 for w, d in s.items():
-    f, m = d.get("fasts3", []), d.get("moto", [])
-    def cols(x):
-        if not x: return "n/a | n/a | n/a"
-        bad = [e for *_, e in x if e != "0"]
-        return f"{mm([a[0] for a in x])}{' (errors: ' + ','.join(bad) + ')' if bad else ''} | {st.median([a[1] for a in x]):,.1f} | {st.median([a[2] for a in x]):.2f}"
-    ratio = rr([a[0] / b[0] for a, b in zip(f, m) if b[0] > 0]) if f and m and any(b[0] > 0 for b in m) else "n/a"
-    print(f"| {w} | {cols(f)} | {cols(m)} | {ratio} |")
+    for t in ("fasts3", "engine", "moto", "s3rver"):
+        x = d.get(t)
+        if not x: continue
+        bad = [v[3] for v in x.values() if v[3] != "0"]
+        ops = {r: v[0] for r, v in x.items()}
+        def vs(peer):
+            if t not in ("fasts3", "engine") or peer not in d: return ""
+            p = {r: v[0] for r, v in d[peer].items() if v[0] > 0}
+            return ratio(ops, p) if p else "n/a"
+        print(f"| {w} | {names[t]} | {mm(list(ops.values()))}{' (errors: ' + ','.join(bad) + ')' if bad else ''} | {st.median([v[1] for v in x.values()]):,.1f} | {st.median([v[2] for v in x.values()]):.2f} | {vs('moto')} | {vs('s3rver')} |")
 print()
 print("physical limits:")
 print("  iperf3 loopback, one stream:      $iperf")

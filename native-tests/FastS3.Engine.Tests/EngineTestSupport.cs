@@ -125,7 +125,7 @@ internal static class EngineTestSupport
             await pipe.Reader.CopyToAsync(result);
             return result.ToArray();
         });
-        await content.CopyToAsync(pipe.Writer, offset, length, CancellationToken.None);
+        await content.CopyToAsync(pipe.Writer, direct: null, offset, length, CancellationToken.None);
         await pipe.Writer.CompleteAsync();
         return await reading;
     }

@@ -390,4 +390,70 @@ public class ConnectionTests
         Assert.True(closed, "connection still open after 20 header lines at 200 ms intervals");
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));
     }
+
+    [Theory]
+    [InlineData("/direct")]
+    [InlineData("/direct-now")]
+    public async Task Large_body_sent_past_the_pipe_arrives_whole_and_in_order_with_pipelined_neighbours(string path)
+    {
+        const int Large = 3 * 1024 * 1024 + 7;
+        await using var server = new LoopbackServer();
+        using var client = await server.ConnectAsync();
+
+        // A small response before it (still in the pipe when the large one starts) and after it.
+        await client.SendAsync(
+            "GET /before HTTP/1.1\r\nHost: h\r\n\r\n" +
+            $"GET {path}?{Large} HTTP/1.1\r\nHost: h\r\n\r\n" +
+            "GET /after HTTP/1.1\r\nHost: h\r\n\r\n");
+
+        Assert.Equal("GET /before?", (await client.ReadResponseAsync()).Body);
+        var large = await client.ReadResponseAsync();
+        Assert.Equal(200, large.Status);
+        Assert.Equal(Encoding.Latin1.GetString(TestApplication.Pattern(Large)), large.Body);
+        Assert.Equal("GET /after?", (await client.ReadResponseAsync()).Body);
+        Assert.False(await client.ClosesWithinAsync(Short));
+        Assert.True(server.DirectBodyBytes > 0, "nothing was sent past the pipe");
+        if (path == "/direct")
+        {
+            Assert.Equal(Large, server.DirectBodyBytes);
+        }
+    }
+
+    [Theory]
+    [InlineData("/direct")]
+    [InlineData("/direct-now")]
+    public async Task Large_body_to_a_client_that_reads_late_arrives_whole(string path)
+    {
+        // 16 MiB is far more than loopback socket buffers hold before the client reads: direct
+        // sends meet a full socket, and the send-now path falls back to the pipe mid-body.
+        const int Large = 16 * 1024 * 1024;
+        await using var server = new LoopbackServer();
+        using var client = await server.ConnectAsync();
+        await client.SendAsync($"GET {path}?{Large} HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n");
+        await Task.Delay(Short);
+
+        Assert.Equal(Encoding.Latin1.GetString(TestApplication.Pattern(Large)), (await client.ReadResponseAsync()).Body);
+        Assert.Equal("GET /after?", (await client.ReadResponseAsync()).Body);
+        Assert.True(server.DirectBodyBytes > 0, "nothing was sent past the pipe");
+    }
+
+    [Fact]
+    public async Task Bodies_below_the_threshold_and_a_disabled_threshold_stay_in_the_pipe()
+    {
+        await using (var server = new LoopbackServer())
+        {
+            using var client = await server.ConnectAsync();
+            await client.SendAsync("GET /direct?65535 HTTP/1.1\r\nHost: h\r\n\r\n");
+            Assert.Equal(Encoding.Latin1.GetString(TestApplication.Pattern(65535)), (await client.ReadResponseAsync()).Body);
+            Assert.Equal(0, server.DirectBodyBytes);
+        }
+
+        await using (var off = new LoopbackServer(new HttpLimits { DirectSendMinBytes = long.MaxValue }))
+        {
+            using var client = await off.ConnectAsync();
+            await client.SendAsync("GET /direct-now?1000000 HTTP/1.1\r\nHost: h\r\n\r\n");
+            Assert.Equal(Encoding.Latin1.GetString(TestApplication.Pattern(1_000_000)), (await client.ReadResponseAsync()).Body);
+            Assert.Equal(0, off.DirectBodyBytes);
+        }
+    }
 }

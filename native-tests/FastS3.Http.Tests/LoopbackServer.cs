@@ -19,6 +19,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public HttpLimits Limits { get; }
 
+    /// <summary>Body bytes the server sent straight to sockets, past the output pipes.</summary>
+    public long DirectBodyBytes => _server.DirectBodyBytes;
+
     public IPEndPoint EndPoint => _server.LocalEndPoint ?? throw new InvalidOperationException("not started");
 
     public Task<RawClient> ConnectAsync() => RawClient.ConnectAsync(EndPoint);

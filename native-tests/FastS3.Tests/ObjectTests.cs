@@ -25,6 +25,105 @@ public abstract class ObjectTests(ServerFixture server)
 
     public static TheoryData<string> ChecksumModes() => ["default", "nochunk", "CRC32C", "SHA256", "CRC64NVME", "CRC32", "when_required"];
 
+    [Fact]
+    public async Task Large_get_and_range_go_from_storage_straight_to_the_socket_with_exact_bytes()
+    {
+        var (s3, bucket) = await NewBucketAsync();
+
+        // Three engine chunks (1 MiB each) and a bit: the body spans extents, the range crosses one.
+        var data = RandomNumberGenerator.GetBytes((3 << 20) + 17);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "big", InputStream = new MemoryStream(data) });
+        var before = server.Host.DirectBodyBytes;
+
+        using (var get = await s3.GetObjectAsync(bucket, "big"))
+        {
+            Assert.Equal(data, await ReadAllAsync(get));
+        }
+
+        using (var range = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "big", ByteRange = new ByteRange(1_000_000, 2_500_000) }))
+        {
+            Assert.Equal(data[1_000_000..2_500_001], await ReadAllAsync(range));
+        }
+
+        // The memory store hands its arrays to the socket whole; the engine sends from the
+        // segment mapping what the socket takes at once and copies any rest through the pipe.
+        Assert.True(server.Host.DirectBodyBytes > before, "no GET body bytes were sent past the pipe");
+    }
+
+    [Fact]
+    public async Task Large_get_to_a_client_that_reads_late_arrives_whole()
+    {
+        var (s3, bucket) = await NewBucketAsync();
+        var data = RandomNumberGenerator.GetBytes(16 << 20);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "late", InputStream = new MemoryStream(data) });
+        var url = new Uri(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = bucket,
+            Key = "late",
+            Verb = HttpVerb.GET,
+            Protocol = Protocol.HTTP,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+        }));
+
+        // 16 MiB is far more than loopback socket buffers hold before the client reads: the
+        // engine's non-blocking sends meet a full socket and copy the rest through the pipe,
+        // then go direct again once it drains.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(server.Host.Endpoint, timeout.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\n\r\n"), timeout.Token);
+        await Task.Delay(300, timeout.Token);
+
+        var received = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        var headEnd = -1;
+        long expected = -1;
+        while (expected < 0 || received.Length < expected)
+        {
+            var n = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.True(n > 0, "connection closed inside the response");
+            received.Write(buffer, 0, n);
+            if (headEnd < 0 && (headEnd = received.ToArray().AsSpan().IndexOf("\r\n\r\n"u8)) >= 0)
+            {
+                var head = Encoding.ASCII.GetString(received.ToArray(), 0, headEnd);
+                Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
+                Assert.Contains($"Content-Length: {data.Length}", head, StringComparison.Ordinal);
+                expected = headEnd + 4 + data.Length;
+            }
+        }
+
+        Assert.Equal(expected, received.Length);
+        Assert.Equal(data, received.ToArray()[(headEnd + 4)..]);
+    }
+
+    [Fact]
+    public async Task With_direct_send_off_a_large_get_is_copied_through_the_pipe()
+    {
+        var (s3, bucket) = await NewBucketAsync();
+        var data = RandomNumberGenerator.GetBytes(1 << 20);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "big", InputStream = new MemoryStream(data) });
+
+        // A second server over the same store, configured the way a config file turns it off;
+        // stopped, not disposed, so the fixture keeps its store.
+        var config = Server.ServerConfig.FromTable(Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>("direct_send = false")!, Path.GetTempPath()) with
+        {
+            ListenAddress = new IPEndPoint(IPAddress.Loopback, 0),
+            AuthFile = null,
+        };
+        var host = Server.FastS3Host.Start(config, new Auth.Credentials.CredentialStore([new Auth.Credentials.Credential(ServerFixture.AccessKey, ServerFixture.SecretKey)]), server.Host.Store);
+        try
+        {
+            var copied = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(ServerFixture.AccessKey, ServerFixture.SecretKey), new AmazonS3Config { ServiceURL = host.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+            using var get = await copied.GetObjectAsync(bucket, "big");
+            Assert.Equal(data, await ReadAllAsync(get));
+            Assert.Equal(0, host.DirectBodyBytes);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ChecksumModes))]
     public async Task Put_then_get_returns_exact_bytes_for_every_sdk_upload_mode(string mode)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FastS3.Common.Errors;
+using FastS3.Common.Http;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 using FastS3.Storage;
@@ -169,23 +170,62 @@ public sealed partial class EngineObjectStore
                 throw new UnrecoverableDataException(location);
             }
 
-            if (status == WalStatus.Ok)
-            {
-                return ExtentRead.Ok;
-            }
-
-            if (status == WalStatus.NotFound && location.SegmentId < _wal.FirstSegmentId)
-            {
-                return ExtentRead.Released; // compaction moved or dropped this version; the reader re-resolves
-            }
-
-            // Anything else means the index names bytes the log does not have: a broken invariant.
-            throw new InvalidOperationException($"extent {location} of a visible object is unreadable: {status}");
+            return status == WalStatus.Ok ? ExtentRead.Ok : Unreadable(location, status);
         }
         finally
         {
             Exit();
         }
+    }
+
+    /// <summary>
+    /// Sends log bytes at <paramref name="location"/> straight from the segment mapping to
+    /// <paramref name="sink"/>, as far as the socket takes them now (<paramref name="sentBytes"/>),
+    /// under a lease that ends before this returns: a slow client never holds a segment from being
+    /// retired. <see cref="ExtentRead.NotMapped"/> for a segment the erasure-coded store holds
+    /// instead: its blocks are checked on read, so those bytes go through <see cref="TryReadData"/>.
+    /// </summary>
+    internal ExtentRead TrySendData(WalLocation location, IDirectBodySink sink, out int sentBytes)
+    {
+        sentBytes = 0;
+        if (!TryEnter())
+        {
+            return ExtentRead.Closed;
+        }
+
+        try
+        {
+            using var lease = _wal.AcquireRead(location);
+            if (lease.Status == WalStatus.Offloaded)
+            {
+                return ExtentRead.NotMapped;
+            }
+
+            if (lease.Status != WalStatus.Ok)
+            {
+                return Unreadable(location, lease.Status);
+            }
+
+            sentBytes = sink.SendDirectNow(lease.Payload);
+            Debug.Assert(sentBytes >= 0 && sentBytes <= location.LengthBytes);
+            return ExtentRead.Ok;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>What a failed read of a visible object's extent means.</summary>
+    private ExtentRead Unreadable(WalLocation location, WalStatus status)
+    {
+        if (status == WalStatus.NotFound && location.SegmentId < _wal.FirstSegmentId)
+        {
+            return ExtentRead.Released; // compaction moved or dropped this version; the reader re-resolves
+        }
+
+        // Anything else means the index names bytes the log does not have: a broken invariant.
+        throw new InvalidOperationException($"extent {location} of a visible object is unreadable: {status}");
     }
 
     /// <summary>Registers a reader of log extents with the grace period compaction waits for.</summary>

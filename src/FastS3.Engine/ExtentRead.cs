@@ -10,4 +10,7 @@ internal enum ExtentRead
 
     /// <summary>The extent's segment was released by compaction: the version moved or is gone.</summary>
     Released,
+
+    /// <summary>The extent's segment has no mapping (the erasure-coded store holds it): read it into a buffer.</summary>
+    NotMapped,
 }

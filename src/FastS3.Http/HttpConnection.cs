@@ -24,6 +24,11 @@ public sealed class HttpConnection : IDisposable
     private volatile bool _inRequest;
 
     public HttpConnection(IDuplexPipe transport, IHttpApplication application, HttpLimits limits, ILogger logger, EndPoint? remote)
+        : this(transport, application, limits, logger, remote, direct: null)
+    {
+    }
+
+    internal HttpConnection(IDuplexPipe transport, IHttpApplication application, HttpLimits limits, ILogger logger, EndPoint? remote, SocketBodySender? direct)
     {
         _transport = transport;
         _application = application;
@@ -31,7 +36,7 @@ public sealed class HttpConnection : IDisposable
         _logger = logger;
         _head = new HttpRequestHead(limits.MaxHeadBytes);
         _body = new HttpBodyReader(transport.Input, transport.Output, limits, _timeout, limits.BodyReadTimeout);
-        _response = new HttpResponse(transport.Output);
+        _response = new HttpResponse(transport.Output, direct, limits.DirectSendMinBytes);
         _context = new HttpContext(_head, _body, _response, remote) { Aborted = _timeout.Token };
     }
 

@@ -40,5 +40,12 @@ public sealed record HttpLimits
     /// <summary>How long shutdown waits for in-flight requests before closing their connections.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A response body of at least this many bytes may be sent from where it lives straight
+    /// to the socket, past the output pipe (see <see cref="FastS3.Common.Http.IDirectBodySink"/>).
+    /// 64 KiB: the pipe's pause threshold, above which a body is streamed in flushed steps anyway;
+    /// below it the copy is cheap and the response joins the batch flush of pipelined requests.
+    /// <see cref="long.MaxValue"/> turns direct sends off.</summary>
+    public long DirectSendMinBytes { get; init; } = 64 * 1024;
+
     public int MaxHeadBytes => MaxRequestLineBytes + MaxHeaderBytes + 4;
 }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using FastS3.Common.Http;
 
 namespace FastS3.Http;
 
@@ -9,19 +11,24 @@ namespace FastS3.Http;
 /// Writes one response straight into the connection's <see cref="PipeWriter"/>: status line,
 /// headers and body bytes, with no intermediate header collection. The connection flushes once
 /// per batch of pipelined requests; a handler streaming a large body flushes as it goes so the
-/// pipe applies back-pressure.
+/// pipe applies back-pressure. A large body may instead go from where it lives straight to the
+/// socket (<see cref="IDirectBodySink"/>), after the pipe has drained.
 /// </summary>
-public sealed class HttpResponse
+public sealed class HttpResponse : IDirectBodySink
 {
     private readonly PipeWriter _writer;
+    private readonly SocketBodySender? _direct;
+    private readonly long _directMinBytes;
     private HttpBodyReader? _body;
     private long _bodyRemaining;
     private bool _isHead;
     private bool _http11;
 
-    internal HttpResponse(PipeWriter writer)
+    internal HttpResponse(PipeWriter writer, SocketBodySender? direct, long directMinBytes)
     {
         _writer = writer;
+        _direct = direct;
+        _directMinBytes = directMinBytes;
     }
 
     public int StatusCode { get; private set; }
@@ -180,6 +187,45 @@ public sealed class HttpResponse
     }
 
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => _writer.FlushAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> TryBeginDirectAsync(long lengthBytes, CancellationToken cancellationToken)
+    {
+        // Synchronous and allocation-free for every small GET: only a large body pays the flush.
+        if (_direct is null || _isHead || !HeadersEnded || lengthBytes < _directMinBytes || lengthBytes > _bodyRemaining)
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        return FlushThenCheckDrainedAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SendDirectAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        Debug.Assert(_direct is not null && HeadersEnded && !_isHead, "direct send without TryBeginDirectAsync");
+        return _direct.SendAsync(bytes, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public int SendDirectNow(ReadOnlySpan<byte> bytes)
+    {
+        Debug.Assert(_direct is not null && HeadersEnded && !_isHead, "direct send without TryBeginDirectAsync");
+        return _direct.SendNow(bytes);
+    }
+
+    private async ValueTask<bool> FlushThenCheckDrainedAsync(CancellationToken cancellationToken)
+    {
+        var flushed = await _writer.FlushAsync(cancellationToken);
+        if (flushed.IsCanceled || flushed.IsCompleted)
+        {
+            throw new OperationCanceledException("The client stopped reading.");
+        }
+
+        // With inline schedulers the flush ran the send loop on this thread: the head went out
+        // unless the socket buffer was still full from an earlier response (then use the pipe).
+        return _direct!.IsDrained;
+    }
 
     /// <summary>True when this response is for a HEAD request (the body is suppressed).</summary>
     public bool IsHeadRequest => _isHead;

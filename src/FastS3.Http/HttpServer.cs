@@ -24,6 +24,7 @@ public sealed class HttpServer : IAsyncDisposable
     private readonly ConcurrentDictionary<HttpConnection, Task> _connections = new();
     private Socket? _listener;
     private Task? _acceptLoop;
+    private long _directBodyBytes;
 
     public HttpServer(IHttpApplication application, HttpLimits limits, ILogger logger)
     {
@@ -47,6 +48,11 @@ public sealed class HttpServer : IAsyncDisposable
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
 
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Response body bytes sent straight to sockets, past the output pipes (see <see cref="HttpLimits.DirectSendMinBytes"/>).</summary>
+    public long DirectBodyBytes => Interlocked.Read(ref _directBodyBytes);
+
+    internal void CountDirectBytes(long bytes) => Interlocked.Add(ref _directBodyBytes, bytes);
 
     public void Start(IPEndPoint endPoint)
     {
@@ -129,8 +135,19 @@ public sealed class HttpServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            var sendDirect = _limits.DirectSendMinBytes < long.MaxValue && SocketBodySender.IsSupported;
+            if (sendDirect)
+            {
+                // Non-blocking for synchronous calls, before the transport's loops start: a direct
+                // SendNow must return with what the kernel takes instead of parking the socket thread
+                // (every continuation runs inline on it). The package only sends and receives
+                // asynchronously, which this does not change.
+                socket.Blocking = false;
+            }
+
             var transport = SocketConnection.Create(socket, _pipeOptions, _pipeOptions);
-            var connection = new HttpConnection(transport, _application, _limits, _logger, socket.RemoteEndPoint);
+            var direct = sendDirect ? new SocketBodySender(transport, this) : null;
+            var connection = new HttpConnection(transport, _application, _limits, _logger, socket.RemoteEndPoint, direct);
             _connections[connection] = RunConnectionAsync(connection, transport);
         }
     }

@@ -131,7 +131,7 @@ public sealed partial class S3Application
             return;
         }
 
-        await obj.Content.CopyToAsync(response.Writer, offset, length, r.Aborted);
+        await obj.Content.CopyToAsync(response.Writer, response, offset, length, r.Aborted);
         response.AccountBody(length);
     }
 

@@ -39,6 +39,9 @@ public sealed class FastS3Host : IAsyncDisposable
 
     public IObjectStore Store => _store;
 
+    /// <summary>GET body bytes sent from where they are stored straight to sockets, past the output pipes.</summary>
+    public long DirectBodyBytes => _server.DirectBodyBytes;
+
     /// <summary>The erasure-coded segment store (null when <see cref="ServerConfig.EnableErasureCoding"/> is off).</summary>
     public ErasureSegmentStore? ErasureStore => _erasure?.Store;
 
@@ -76,7 +79,13 @@ public sealed class FastS3Host : IAsyncDisposable
         var health = new HealthEndpoint(application, () => erasure?.Maintenance.Snapshot);
         var engine = store as EngineObjectStore;
         var metrics = new MetricsEndpoint(health, () => engine?.GetStatistics(), () => erasure?.Maintenance.Snapshot);
-        var server = new HttpServer(metrics, limits ?? new HttpLimits(), loggerFactory.CreateLogger("FastS3.Http"));
+        limits ??= new HttpLimits();
+        if (!config.DirectSend)
+        {
+            limits = limits with { DirectSendMinBytes = long.MaxValue };
+        }
+
+        var server = new HttpServer(metrics, limits, loggerFactory.CreateLogger("FastS3.Http"));
         server.Start(config.ListenAddress);
         return new FastS3Host(server, store, erasure, server.LocalEndPoint!);
     }

@@ -56,6 +56,10 @@ public sealed record ServerConfig
     /// <summary>Memory for the engine's index buffer pool, in bytes (0: the engine's default, 1/64 of RAM between 8 and 256 MiB).</summary>
     public long BufferPoolBytes { get; init; }
 
+    /// <summary>GET bodies of 64 KiB and more go from where they are stored straight to the socket
+    /// (false: copied through the connection's output pipe, as before; for comparisons).</summary>
+    public bool DirectSend { get; init; } = true;
+
     /// <summary>WAL segment size (embedding and tests only, no config key): small segments seal and offload after a few objects.</summary>
     public int SegmentSizeBytes { get; init; } = Wal.WalOptions.DefaultSegmentSizeBytes;
 
@@ -64,7 +68,7 @@ public sealed record ServerConfig
         "listen_addr", "protocol", "auth_file", "storage_backend", "storage_root", "region",
         "allow_anonymous", "allow_header_auth", "virtual_host_domains",
         "enable_erasure_coding", "erasure_data_blocks", "erasure_parity_blocks", "data_dirs",
-        "durability", "checkpoint_interval_seconds", "compaction_live_fraction", "buffer_pool_bytes",
+        "durability", "checkpoint_interval_seconds", "compaction_live_fraction", "buffer_pool_bytes", "direct_send",
     ];
 
     /// <summary>Reads <paramref name="path"/>; a missing file is an error only when <paramref name="required"/>.</summary>
@@ -218,6 +222,11 @@ public sealed record ServerConfig
         {
             long value = pool is long l ? l : throw new ConfigException($"key 'buffer_pool_bytes': expected an integer, got {Describe(pool)}");
             config = config with { BufferPoolBytes = value is >= 1 << 20 and <= 1L << 40 ? value : throw new ConfigException($"key 'buffer_pool_bytes': {value} is outside 1 MiB..1 TiB") };
+        }
+
+        if (table.TryGetValue("direct_send", out var direct))
+        {
+            config = config with { DirectSend = Bool(direct, "direct_send") };
         }
 
         config.Validate();

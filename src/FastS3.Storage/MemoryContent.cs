@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using FastS3.Common.Http;
 
 namespace FastS3.Storage;
 
@@ -27,29 +28,16 @@ internal sealed class MemoryContent : IObjectContent
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(long offset, long length, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        foreach (var segment in _segments)
+        var walk = new SliceWalk(_segments, offset, length);
+        while (walk.TryNext(out var slice))
         {
-            if (length == 0)
-            {
-                yield break;
-            }
-
-            if (offset >= segment.Length)
-            {
-                offset -= segment.Length;
-                continue;
-            }
-
-            var take = (int)Math.Min(segment.Length - offset, length);
             cancellationToken.ThrowIfCancellationRequested();
-            yield return segment.Slice((int)offset, take);
+            yield return slice;
             await Task.CompletedTask;
-            offset = 0;
-            length -= take;
         }
     }
 
-    public async ValueTask CopyToAsync(PipeWriter destination, long offset, long length, CancellationToken cancellationToken)
+    public async ValueTask CopyToAsync(PipeWriter destination, IDirectBodySink? direct, long offset, long length, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         if (offset + length > Length)
@@ -57,24 +45,22 @@ internal sealed class MemoryContent : IObjectContent
             throw new ArgumentOutOfRangeException(nameof(length), "Range beyond the object.");
         }
 
-        var pending = 0L;
-        foreach (var segment in _segments)
+        var walk = new SliceWalk(_segments, offset, length);
+        if (direct is not null && await direct.TryBeginDirectAsync(length, cancellationToken))
         {
-            if (length == 0)
+            // The stored arrays are never written again (a new version gets new ones) and this
+            // content is held until the send completes: the socket reads them in place.
+            while (walk.TryNext(out var slice))
             {
-                break;
+                await direct.SendDirectAsync(slice, cancellationToken);
             }
 
-            if (offset >= segment.Length)
-            {
-                offset -= segment.Length;
-                continue;
-            }
+            return;
+        }
 
-            var take = (int)Math.Min(segment.Length - offset, length);
-            var slice = segment.Slice((int)offset, take);
-            offset = 0;
-            length -= take;
+        var pending = 0L;
+        while (walk.TryNext(out var slice))
+        {
             while (!slice.IsEmpty)
             {
                 var n = Math.Min(slice.Length, FlushEveryBytes);
@@ -91,6 +77,34 @@ internal sealed class MemoryContent : IObjectContent
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The stored segments' pieces that cover a range, in order.</summary>
+    private struct SliceWalk(ReadOnlyMemory<byte>[] segments, long offset, long length)
+    {
+        private int _index;
+
+        public bool TryNext(out ReadOnlyMemory<byte> slice)
+        {
+            while (length > 0 && _index < segments.Length)
+            {
+                var segment = segments[_index++];
+                if (offset >= segment.Length)
+                {
+                    offset -= segment.Length;
+                    continue;
+                }
+
+                var take = (int)Math.Min(segment.Length - offset, length);
+                slice = segment.Slice((int)offset, take);
+                offset = 0;
+                length -= take;
+                return true;
+            }
+
+            slice = default;
+            return false;
         }
     }
 }

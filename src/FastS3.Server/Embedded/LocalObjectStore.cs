@@ -221,7 +221,7 @@ public sealed class LocalObjectStore : IAsyncDisposable
     {
         try
         {
-            await content.CopyToAsync(destination, offset, length, CancellationToken.None);
+            await content.CopyToAsync(destination, direct: null, offset, length, CancellationToken.None);
             await destination.CompleteAsync();
         }
         catch (Exception exception)
