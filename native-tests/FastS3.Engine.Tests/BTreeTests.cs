@@ -262,6 +262,38 @@ public sealed class BTreeTests
     }
 
     [Fact]
+    public void A_checkpoint_being_written_holds_only_its_own_pages_not_every_later_copy()
+    {
+        using var tree = BTree.Open(new FaultInjectingPageDevice(), LargePoolBytes);
+        var random = new Random(9);
+        for (var i = 0; i < 2_000; i++)
+        {
+            tree.Upsert(Key(random), Value(random), 1);
+        }
+
+        tree.Publish(1);
+        tree.Checkpoint();
+        var keys = Enumerable.Range(0, 50).Select(_ => Key(random)).ToList();
+        var capture = tree.BeginCheckpoint(); // a slow checkpoint: its version stays held meanwhile
+        var (_, _, whenCaptured) = tree.PageCounts;
+        var lsn = 2UL;
+        for (var round = 0; round < 40; round++)
+        {
+            foreach (var key in keys)
+            {
+                tree.Upsert(key, Value(random), lsn);
+                tree.Publish(lsn++);
+            }
+        }
+
+        var (_, _, allocated) = tree.PageCounts;
+        Assert.True(allocated < whenCaptured + 400, $"{allocated} pages after 2,000 commits during one checkpoint (was {whenCaptured})");
+        tree.WriteCheckpoint(capture);
+        tree.Checkpoint();
+        tree.Verify();
+    }
+
+    [Fact]
     public void A_checkpoint_flushes_only_pages_its_root_reaches_never_one_it_lists_free()
     {
         using var tree = BTree.Open(new FaultInjectingPageDevice(), LargePoolBytes);

@@ -60,6 +60,14 @@ internal sealed partial class BTree
                 }
             }
 
+            foreach (var (lastVersion, pageId, _) in _heldBySnapshot)
+            {
+                if (lastVersion < published.Version)
+                {
+                    retiredBefore.Add(pageId);
+                }
+            }
+
             free.AddRange(retiredBefore);
 
             // What the checkpoint flushes: pages sealed up to its version that its root reaches,

@@ -43,6 +43,14 @@ internal sealed partial class BTree : IDisposable
     /// </summary>
     private readonly Queue<(ulong LastVersion, ulong PageId, ulong Birth)> _retired = new();
 
+    /// <summary>
+    /// Retired pages past the short readers' horizon that a held snapshot (a checkpoint being
+    /// written, a long reader) still reaches: looked at again when a snapshot is released.
+    /// </summary>
+    private readonly List<(ulong LastVersion, ulong PageId, ulong Birth)> _heldBySnapshot = [];
+
+    private bool _snapshotReleased;
+
     /// <summary>Retired pages no reader reaches any more but the durable checkpoint may: freed once a newer checkpoint is durable. Stamps ascend.</summary>
     private readonly Queue<(ulong LastVersion, ulong PageId)> _awaitingCheckpoint = new();
 
@@ -140,7 +148,7 @@ internal sealed partial class BTree : IDisposable
         {
             lock (_lock)
             {
-                return (_freePages.Count, _retired.Count + _awaitingCheckpoint.Count, _pageCount);
+                return (_freePages.Count, _retired.Count + _heldBySnapshot.Count + _awaitingCheckpoint.Count, _pageCount);
             }
         }
     }
@@ -241,6 +249,7 @@ internal sealed partial class BTree : IDisposable
             if (count == 0)
             {
                 _readers.Remove(version);
+                _snapshotReleased = true;
                 ReclaimLocked();
             }
             else
@@ -287,31 +296,75 @@ internal sealed partial class BTree : IDisposable
     private void ReclaimLocked()
     {
         AdvanceGraceLocked();
-        var readers = _graceHorizon;
-        foreach (var (version, _) in _readers)
+        var grace = _graceHorizon;
+        if (_snapshotReleased)
         {
-            readers = Math.Min(readers, version);
-            break;
+            _snapshotReleased = false;
+            _heldBySnapshot.RemoveAll(held =>
+            {
+                if (HeldBySnapshotLocked(held.Birth, held.LastVersion))
+                {
+                    return false;
+                }
+
+                RetireForGoodLocked(held);
+                return true;
+            });
         }
 
-        while (_retired.TryPeek(out var retired) && retired.LastVersion < readers)
+        // A held snapshot at version s reaches a page only if the page was born at or before s and
+        // retired at or after it: a checkpoint being written holds the pages of its own version,
+        // not the paths every later commit copies and drops meanwhile.
+        while (_retired.TryPeek(out var retired) && retired.LastVersion < grace)
         {
             _retired.Dequeue();
-            if (retired.LastVersion < _checkpointVersion || retired.Birth > _checkpointVersion)
+            if (HeldBySnapshotLocked(retired.Birth, retired.LastVersion))
             {
-                FreeLocked(retired.PageId);
+                _heldBySnapshot.Add(retired);
             }
             else
             {
-                _awaitingCheckpoint.Enqueue((retired.LastVersion, retired.PageId));
+                RetireForGoodLocked(retired);
             }
         }
 
-        var horizon = Math.Min(readers, _checkpointVersion);
+        var horizon = Math.Min(grace, _checkpointVersion);
         while (_awaitingCheckpoint.TryPeek(out var waiting) && waiting.LastVersion < horizon)
         {
             _awaitingCheckpoint.Dequeue();
             FreeLocked(waiting.PageId);
+        }
+    }
+
+    /// <summary>True when a held snapshot's version lies in [<paramref name="birth"/>, <paramref name="lastVersion"/>] (birth 0: older than the durable checkpoint).</summary>
+    private bool HeldBySnapshotLocked(ulong birth, ulong lastVersion)
+    {
+        foreach (var (version, _) in _readers)
+        {
+            if (version > lastVersion)
+            {
+                return false;
+            }
+
+            if (version >= birth)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>No reader reaches the page: free it, unless the durable checkpoint may (then after the next one).</summary>
+    private void RetireForGoodLocked((ulong LastVersion, ulong PageId, ulong Birth) retired)
+    {
+        if (retired.LastVersion < _checkpointVersion || retired.Birth > _checkpointVersion)
+        {
+            FreeLocked(retired.PageId);
+        }
+        else
+        {
+            _awaitingCheckpoint.Enqueue((retired.LastVersion, retired.PageId));
         }
     }
 
