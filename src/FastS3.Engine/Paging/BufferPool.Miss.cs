@@ -19,6 +19,9 @@ internal sealed partial class BufferPool
     private readonly object _gate = new();
     private int _waiters;
 
+    /// <summary>Threads waiting for another thread's read of a page now (for tests).</summary>
+    internal int ReadWaiters => Volatile.Read(ref _waiters);
+
     private enum Step
     {
         /// <summary>A frame is now exclusively ours for the page.</summary>

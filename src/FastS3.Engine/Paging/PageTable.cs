@@ -124,7 +124,7 @@ internal sealed class PageTable
         _count--;
     }
 
-    private static ulong PageOf(long entry) => (ulong)(entry >> FrameBits) - 1;
+    private static ulong PageOf(long entry) => ((ulong)entry >> FrameBits) - 1; // unsigned: ids from 2^45 on set the sign bit
 
     /// <summary>Fibonacci hashing: page ids are dense small integers, the golden-ratio multiply spreads neighbours apart.</summary>
     private int Home(ulong pageId) => (int)((pageId * 0x9E3779B97F4A7C15UL) >> _shift);
