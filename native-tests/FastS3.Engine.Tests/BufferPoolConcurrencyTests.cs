@@ -118,20 +118,7 @@ public sealed class BufferPoolConcurrencyTests
         const int Waiters = 3;
         var device = DeviceWithPages(8);
         using var pool = new BufferPool(new PageFile(device), Frames * PageSize);
-        using var readStarted = new ManualResetEventSlim();
-        using var releaseRead = new ManualResetEventSlim();
-        device.BeforeRead = _ =>
-        {
-            readStarted.Set();
-            releaseRead.Wait();
-        };
-
-        var first = Task.Factory.StartNew(() => PinAndCheck(pool, 7), TaskCreationOptions.LongRunning);
-        Assert.True(readStarted.Wait(TimeSpan.FromSeconds(30)), "the first pin never read");
-        var others = Enumerable.Range(0, Waiters).Select(_ => Task.Factory.StartNew(() => PinAndCheck(pool, 7), TaskCreationOptions.LongRunning)).ToList();
-        WaitForWaiters(pool, Waiters);
-        releaseRead.Set();
-        WaitAll([first, .. others]);
+        WaitAll(PinsPiledOnOneRead(device, pool, 7, Waiters));
 
         Assert.Equal(1, device.ReadCount);
         var statistics = pool.Statistics;
@@ -146,20 +133,7 @@ public sealed class BufferPoolConcurrencyTests
         var device = DeviceWithPages(8);
         using var pool = new BufferPool(new PageFile(device), Frames * PageSize);
         device.FlipBit((7L * PageSize) + 3000, 2);
-        using var readStarted = new ManualResetEventSlim();
-        using var releaseRead = new ManualResetEventSlim();
-        device.BeforeRead = _ =>
-        {
-            readStarted.Set();
-            releaseRead.Wait();
-        };
-
-        var first = Task.Factory.StartNew(() => PinAndCheck(pool, 7), TaskCreationOptions.LongRunning);
-        Assert.True(readStarted.Wait(TimeSpan.FromSeconds(30)), "the first pin never read");
-        var others = Enumerable.Range(0, Waiters).Select(_ => Task.Factory.StartNew(() => PinAndCheck(pool, 7), TaskCreationOptions.LongRunning)).ToList();
-        WaitForWaiters(pool, Waiters);
-        releaseRead.Set();
-        foreach (var task in others.Prepend(first))
+        foreach (var task in PinsPiledOnOneRead(device, pool, 7, Waiters))
         {
             Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "a pin hangs");
             var error = Assert.Throws<AggregateException>(() => task.Wait()).InnerException;
@@ -172,7 +146,6 @@ public sealed class BufferPoolConcurrencyTests
         Assert.Equal(0, pool.Statistics.ResidentPages);
 
         // Nothing of it stayed: the next pin reads the file again (and fails again while it is bad) ...
-        device.BeforeRead = null;
         Assert.Throws<PageCorruptionException>(() => pool.Pin(7, PageType.Leaf));
         Assert.Equal(2, device.ReadCount);
 
@@ -224,6 +197,31 @@ public sealed class BufferPoolConcurrencyTests
     /// <summary>Waits for the threads of a test, bounded (a broken pool may hang them: fail, do not hang the run).</summary>
     private static void WaitAll(Task[] tasks) =>
         Assert.True(Task.WaitAll(tasks, TimeSpan.FromSeconds(120)), "pins hang: a pin or a wait for a read never ends");
+
+    /// <summary>
+    /// One pin of <paramref name="pageId"/> starts reading it and is held in the read until
+    /// <paramref name="waiters"/> more pins of it wait for that read; then the read goes on. The
+    /// pins' tasks, first one first (each checks the page it got).
+    /// </summary>
+    private static Task[] PinsPiledOnOneRead(FaultInjectingPageDevice device, BufferPool pool, ulong pageId, int waiters)
+    {
+        var readStarted = new ManualResetEventSlim();
+        var releaseRead = new ManualResetEventSlim();
+        device.BeforeRead = _ =>
+        {
+            readStarted.Set();
+            releaseRead.Wait();
+        };
+
+        var first = Task.Factory.StartNew(() => PinAndCheck(pool, pageId), TaskCreationOptions.LongRunning);
+        Assert.True(readStarted.Wait(TimeSpan.FromSeconds(30)), "the first pin never read");
+        var others = Enumerable.Range(0, waiters).Select(_ => Task.Factory.StartNew(() => PinAndCheck(pool, pageId), TaskCreationOptions.LongRunning));
+        Task[] pins = [first, .. others];
+        WaitForWaiters(pool, waiters);
+        device.BeforeRead = null; // later reads run straight through
+        releaseRead.Set();
+        return pins;
+    }
 
     /// <summary>Waits (bounded: 30 s, then fails) until <paramref name="count"/> threads wait for a read in progress.</summary>
     private static void WaitForWaiters(BufferPool pool, int count)
