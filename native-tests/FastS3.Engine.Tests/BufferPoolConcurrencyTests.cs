@@ -157,6 +157,41 @@ public sealed class BufferPoolConcurrencyTests
     }
 
     [Fact]
+    public void A_read_in_progress_holds_up_no_pin_of_another_page()
+    {
+        var device = DeviceWithPages(8);
+        using var pool = new BufferPool(new PageFile(device), Frames * PageSize);
+        PinAndCheck(pool, 3); // resident
+        var readStarted = new ManualResetEventSlim();
+        var releaseRead = new ManualResetEventSlim();
+        device.BeforeRead = offset =>
+        {
+            if (offset == 7L * PageSize)
+            {
+                readStarted.Set();
+                releaseRead.Wait();
+            }
+        };
+
+        var slow = Task.Factory.StartNew(() => PinAndCheck(pool, 7), TaskCreationOptions.LongRunning);
+        Assert.True(readStarted.Wait(TimeSpan.FromSeconds(30)), "the first pin never read");
+
+        // While page 7's read is held: a hit, and a miss that reads another page, both finish.
+        var others = Task.Factory.StartNew(
+            () =>
+            {
+                PinAndCheck(pool, 3);
+                PinAndCheck(pool, 5);
+            },
+            TaskCreationOptions.LongRunning);
+        var finished = ((IAsyncResult)others).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60));
+        releaseRead.Set();
+        Assert.True(finished, "pins of other pages waited for page 7's read");
+        WaitAll([slow, others]);
+        Assert.False(slow.IsFaulted);
+    }
+
+    [Fact]
     public void A_read_of_the_wrong_type_throws_and_unpins()
     {
         var device = DeviceWithPages(8);
