@@ -21,6 +21,7 @@ public sealed class FaultInjectingPageDevice : IPageDevice
     private long _durableLength;
     private readonly MemoryCheckpointStore _metadata;
     private (long Offset, int Length)? _lastUnsyncedWrite;
+    private long _readCount;
 
     /// <summary>Creates an empty device.</summary>
     public FaultInjectingPageDevice()
@@ -46,6 +47,15 @@ public sealed class FaultInjectingPageDevice : IPageDevice
         get => _metadata.FailWrites;
         set => _metadata.FailWrites = value;
     }
+
+    /// <summary>Page reads so far.</summary>
+    public long ReadCount => Interlocked.Read(ref _readCount);
+
+    /// <summary>
+    /// Called at the start of every page read with its offset, outside the device's lock: a test
+    /// holds a read in progress here (to pile other readers onto it) or changes the bytes it will read.
+    /// </summary>
+    public Action<long>? BeforeRead { get; set; }
 
     /// <summary>Page writes so far (synced or not).</summary>
     public long WriteCount { get; private set; }
@@ -83,6 +93,8 @@ public sealed class FaultInjectingPageDevice : IPageDevice
     /// <inheritdoc />
     public void Read(long offset, Span<byte> destination)
     {
+        Interlocked.Increment(ref _readCount);
+        BeforeRead?.Invoke(offset);
         lock (_lock)
         {
             destination.Clear();

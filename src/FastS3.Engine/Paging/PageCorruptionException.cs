@@ -13,6 +13,13 @@ public sealed class PageCorruptionException : Exception
         PageId = pageId;
     }
 
+    /// <summary>The same failure again for another thread that waited for the same read.</summary>
+    internal PageCorruptionException(ulong pageId, string message, PageCorruptionException original)
+        : base(message, original)
+    {
+        PageId = pageId;
+    }
+
     /// <summary>Creates the exception (kept for analyzers).</summary>
     public PageCorruptionException()
     {

@@ -17,6 +17,9 @@ internal sealed class PageFile : IDisposable
     public const int GrowthPages = 256;
 
     private readonly IPageDevice _device;
+
+    /// <summary>Serializes growth: the buffer pool writes pages back from several threads (eviction by any reader, a checkpoint).</summary>
+    private readonly Lock _growLock = new();
     private long _capacityPages;
 
     public PageFile(IPageDevice device)
@@ -53,11 +56,9 @@ internal sealed class PageFile : IDisposable
     {
         Debug.Assert(page.Length == PageSizeBytes);
         Debug.Assert(PageHeader.ReadPageId(page) == pageId, "frame holds another page");
-        if ((long)pageId >= _capacityPages)
+        if ((long)pageId >= Volatile.Read(ref _capacityPages))
         {
-            var pages = ((long)pageId / GrowthPages + 1) * GrowthPages;
-            _device.SetLength(pages * PageSizeBytes);
-            _capacityPages = pages;
+            Grow((long)pageId);
         }
 
         PageHeader.StampCrc(page);
@@ -68,4 +69,17 @@ internal sealed class PageFile : IDisposable
     public void Sync() => _device.Sync();
 
     public void Dispose() => _device.Dispose();
+
+    private void Grow(long pageId)
+    {
+        lock (_growLock)
+        {
+            if (pageId >= _capacityPages) // another writer may have grown it past this page meanwhile
+            {
+                var pages = (pageId / GrowthPages + 1) * GrowthPages;
+                _device.SetLength(pages * PageSizeBytes);
+                Volatile.Write(ref _capacityPages, pages);
+            }
+        }
+    }
 }
