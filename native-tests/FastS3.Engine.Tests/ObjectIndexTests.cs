@@ -94,6 +94,30 @@ public sealed class ObjectIndexTests
         Assert.Equal(second, await EngineTestSupport.ReadAllAsync(moved.Content));
     }
 
+    [Fact]
+    public async Task A_full_disk_under_the_index_refuses_the_write_before_it_is_logged()
+    {
+        var disk = new SimulatedDisk();
+        disk.IndexPages.FailGrowthBeyondBytes = 0; // the index file cannot get a single block
+        var body = EngineTestSupport.Body(1, 3_000);
+        await using (var store = disk.Open())
+        {
+            await EngineTestSupport.CreateBucketAsync(store, "b");
+            var refused = await EngineTestSupport.PutAsync(store, "b", "k", body);
+            Assert.Equal(S3ErrorCode.InsufficientStorage, refused.Error);
+            Assert.Equal(S3ErrorCode.NoSuchKey, store.GetObject("b", "k").Error);
+            Assert.Equal(0UL, store.GetStatistics().IndexObjects);
+
+            disk.IndexPages.FailGrowthBeyondBytes = null; // space returns
+            Assert.True((await EngineTestSupport.PutAsync(store, "b", "k", body)).IsSuccess);
+            Assert.Equal(body, await EngineTestSupport.GetBytesAsync(store, "b", "k"));
+        }
+
+        await using var reopened = disk.CrashCopy().Open();
+        Assert.Equal(body, await EngineTestSupport.GetBytesAsync(reopened, "b", "k"));
+        Assert.Equal(1UL, reopened.GetStatistics().IndexObjects);
+    }
+
     private static async Task AssertServesEveryObjectAsync(EngineObjectStore store, List<string> keys)
     {
         for (var i = 0; i < keys.Count; i += 97)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastS3.Common.Errors;
 using FastS3.Common.Http;
+using FastS3.Common.IO;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 using FastS3.Storage;
@@ -38,6 +39,12 @@ public sealed partial class EngineObjectStore
                     return new Appended(S3ErrorCode.None, null, 0);
                 }
 
+                var indexPages = mutation.IndexPagesNeeded;
+                if (indexPages > 0 && ReserveIndexPages(indexPages) is { } full)
+                {
+                    return full; // nothing logged: the index could not get the pages this change needs
+                }
+
                 _commitEncoder.Reset();
                 mutation.Encode(_commitEncoder);
                 var result = _wal.Append(mutation.RecordType, _commitEncoder.Written);
@@ -58,6 +65,24 @@ public sealed partial class EngineObjectStore
         finally
         {
             Exit();
+        }
+    }
+
+    /// <summary>
+    /// Gives the index file blocks for the pages a change may allocate, before the change is
+    /// logged: once its record is in the log, applying it must not fail (the write state would no
+    /// longer match the log), and a page write-back into a hole on a full disk would.
+    /// </summary>
+    private Appended? ReserveIndexPages(int pages)
+    {
+        try
+        {
+            _objects.Tree.Reserve(pages);
+            return null;
+        }
+        catch (IOException exception)
+        {
+            return new Appended(exception.HResult == FileAllocation.NoSpaceErrno ? S3ErrorCode.InsufficientStorage : S3ErrorCode.SlowDown, $"The index could not grow: {exception.Message}", 0);
         }
     }
 

@@ -186,6 +186,23 @@ internal sealed partial class BTree : IDisposable
         return tree;
     }
 
+    /// <summary>
+    /// Ensures the page file has blocks for every page the next <paramref name="pages"/>
+    /// allocations can hand out (a free page or a new one), before the caller logs a change that
+    /// will need them. Writer only.
+    /// </summary>
+    /// <exception cref="IOException">The disk is full (HResult 28) or failed; nothing changed.</exception>
+    public void Reserve(int pages)
+    {
+        ulong next;
+        lock (_lock)
+        {
+            next = _pageCount;
+        }
+
+        _file.Reserve(checked((long)next + pages));
+    }
+
     /// <summary>Seals the write state and makes it visible at once (<see cref="Seal"/> + <see cref="MakeVisible"/>). Writer only.</summary>
     public ulong Publish(ulong appliedLsn) => MakeVisible(Seal(appliedLsn));
 

@@ -14,6 +14,8 @@ internal sealed class CompleteUploadMutation(string bucket, string key, string u
 {
     public override byte RecordType => EngineRecordType.CompleteUpload;
 
+    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(info, extents.Length);
+
     public static CompleteUploadMutation DecodeFields(ref BinaryDecoder decoder)
     {
         var bucket = decoder.ReadString();

@@ -7,6 +7,8 @@ internal sealed class DeleteObjectMutation(string bucket, string key) : Mutation
 {
     public override byte RecordType => EngineRecordType.DeleteObject;
 
+    public override int IndexPagesNeeded => ObjectIndex.PathPages; // a delete copies its path (and may merge)
+
     public static DeleteObjectMutation DecodeFields(ref BinaryDecoder decoder)
     {
         var bucket = decoder.ReadString();

@@ -15,6 +15,9 @@ internal abstract class Mutation
 {
     public abstract byte RecordType { get; }
 
+    /// <summary>Index pages applying this may allocate at most (reserved before the record is logged; 0: it does not touch the object tree).</summary>
+    public virtual int IndexPagesNeeded => 0;
+
     public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.RelocateExtents;
 
     /// <summary>Writes the record payload: format version first, then the mutation's fields.</summary>

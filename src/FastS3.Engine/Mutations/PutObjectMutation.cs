@@ -11,6 +11,8 @@ internal sealed class PutObjectMutation(string bucket, string key, ObjectInfo in
 {
     public override byte RecordType => EngineRecordType.PutObject;
 
+    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(info, extents.Length);
+
     public static PutObjectMutation DecodeFields(ref BinaryDecoder decoder)
     {
         var bucket = decoder.ReadString();

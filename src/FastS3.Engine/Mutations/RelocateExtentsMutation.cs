@@ -20,6 +20,10 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
 
     public int MoveCount => moves.Length;
 
+    // The object's value keeps its size (same extent count): its path and overflow chain again.
+    // A part's relocation changes no index page.
+    public override int IndexPagesNeeded => uploadId is null ? ObjectIndex.PathPages + (moves.Length * 16 / 4096) + 64 : 0;
+
     /// <summary>True when <paramref name="current"/> (the target's extents now) still holds every source.</summary>
     public bool Applies(ImmutableArray<WalLocation> current) => !Rewrite(current, moves).IsDefault;
 

@@ -75,11 +75,19 @@ public sealed class FaultInjectingPageDevice : IPageDevice
         }
     }
 
+    /// <summary>When set, growing the file past this many bytes fails as a full disk does.</summary>
+    public long? FailGrowthBeyondBytes { get; set; }
+
     /// <inheritdoc />
     public void SetLength(long lengthBytes)
     {
         lock (_lock)
         {
+            if (lengthBytes > _length && lengthBytes > FailGrowthBeyondBytes)
+            {
+                throw new IOException("No space left on device (simulated page file growth)", 28);
+            }
+
             EnsureImage(ref _volatile, lengthBytes);
             if (lengthBytes < _length)
             {

@@ -1,3 +1,4 @@
+using FastS3.Common.IO;
 using FastS3.Engine.Checkpoints;
 using Microsoft.Win32.SafeHandles;
 
@@ -26,8 +27,19 @@ public sealed class FilePageDevice : IPageDevice
     /// <inheritdoc />
     public long LengthBytes => RandomAccess.GetLength(_handle);
 
-    /// <inheritdoc />
-    public void SetLength(long lengthBytes) => RandomAccess.SetLength(_handle, lengthBytes);
+    /// <summary>Grows with real blocks (fallocate), so a page written later inside the file cannot fail for space; shrinks by truncation.</summary>
+    public void SetLength(long lengthBytes)
+    {
+        var current = RandomAccess.GetLength(_handle);
+        if (lengthBytes > current)
+        {
+            FileAllocation.Allocate(_handle, current, lengthBytes - current);
+        }
+        else
+        {
+            RandomAccess.SetLength(_handle, lengthBytes);
+        }
+    }
 
     /// <inheritdoc />
     public void Read(long offset, Span<byte> destination)

@@ -11,7 +11,7 @@ public interface IPageDevice : IDisposable
     /// <summary>Current length of the page file in bytes.</summary>
     long LengthBytes { get; }
 
-    /// <summary>Grows (or truncates) the page file; new bytes read as zero.</summary>
+    /// <summary>Grows (or truncates) the page file; new bytes read as zero and have their blocks, so writes inside the file never fail for space. A full disk fails the growth (IOException, HResult 28).</summary>
     void SetLength(long lengthBytes);
 
     /// <summary>Reads exactly <c>destination.Length</c> bytes at <paramref name="offset"/>; bytes past the end read as zero.</summary>

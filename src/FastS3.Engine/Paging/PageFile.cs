@@ -65,6 +65,20 @@ internal sealed class PageFile : IDisposable
         _device.Write((long)pageId * PageSizeBytes, page);
     }
 
+    /// <summary>
+    /// Makes pages below <paramref name="pageCount"/> writable without growing the file (their
+    /// blocks exist): the engine calls it before logging a change, so the change's new pages can
+    /// never meet a full disk once the change is in the log.
+    /// </summary>
+    /// <exception cref="IOException">The disk is full (HResult 28) or failed.</exception>
+    public void Reserve(long pageCount)
+    {
+        if (pageCount > Volatile.Read(ref _capacityPages))
+        {
+            Grow(pageCount - 1);
+        }
+    }
+
     /// <summary>fsync: every page written so far is durable.</summary>
     public void Sync() => _device.Sync();
 

@@ -67,6 +67,19 @@ internal sealed class ObjectIndex : IDisposable
     /// <summary>Entries in the write state.</summary>
     public long Count => _tree.Count;
 
+    /// <summary>Pages one change's copied path can take: two per level of a tree of at most 8 levels (a split), and a new root.</summary>
+    public const int PathPages = 17;
+
+    /// <summary>
+    /// Index pages writing one entry can allocate at most: the copied path plus an overflow chain
+    /// for the value (extents, part sizes, metadata; 8 KiB pages carry a little less than 8 KiB each).
+    /// </summary>
+    public static int PagesToWrite(ObjectInfo info, int extentCount)
+    {
+        var valueBytes = 1024L + (extentCount * 16L) + (info.PartSizes.Count * 8L) + info.UserMetadata.Sum(m => 8L + (3 * (m.Key.Length + m.Value.Length))) + (3L * info.Key.Length);
+        return PathPages + (int)Math.Min(int.MaxValue / 2, (valueBytes / 4096) + 1);
+    }
+
     /// <summary>True when <paramref name="key"/> of <paramref name="bucket"/> fits a tree key.</summary>
     public static bool Fits(string bucket, string key) =>
         Encoding.UTF8.GetByteCount(bucket) + 1 + Encoding.UTF8.GetByteCount(key) <= MaxTreeKeyBytes;

@@ -23,7 +23,6 @@ public sealed class FileWalDevice : IWalDevice
 
     // Zero-fill in 1 MiB writes: large enough to run at disk bandwidth, small enough to allocate
     // once per file on a background thread.
-    private const int ZeroFillChunkBytes = 1 << 20;
 
     private readonly string _directory;
     private readonly WalFlushMethod _flushMethod;
@@ -246,32 +245,10 @@ public sealed class FileWalDevice : IWalDevice
     /// block at page-fault time, and on a full disk (or a full tmpfs) the kernel answers that
     /// fault with SIGBUS, which kills the process. Allocating up front turns a full disk into an
     /// ENOSPC here, which the log reports as <see cref="WalStatus.DiskFull"/> and survives.
-    /// Filesystems without fallocate get the blocks by writing zeros.
     /// </summary>
-    private static void Allocate(SafeFileHandle handle, int sizeBytes)
-    {
-        if (NativeMethods.Fallocate((int)handle.DangerousGetHandle(), 0, 0, sizeBytes) == 0)
-        {
-            return;
-        }
+    private static void Allocate(SafeFileHandle handle, int sizeBytes) => FileAllocation.Allocate(handle, 0, sizeBytes);
 
-        var errno = Marshal.GetLastPInvokeError();
-        if (errno != NativeMethods.EOPNOTSUPP)
-        {
-            throw NativeMethods.ErrnoException("fallocate", errno);
-        }
-
-        WriteZeros(handle, RandomAccess.GetLength(handle), sizeBytes);
-    }
-
-    private static void WriteZeros(SafeFileHandle handle, long from, long to)
-    {
-        var zeros = new byte[(int)Math.Min(ZeroFillChunkBytes, Math.Max(to - from, 1))];
-        for (var offset = from; offset < to; offset += zeros.Length)
-        {
-            RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, to - offset)), offset);
-        }
-    }
+    private static void WriteZeros(SafeFileHandle handle, long from, long to) => FileAllocation.WriteZeros(handle, from, to);
 
     private static void Fdatasync(SafeFileHandle handle)
     {

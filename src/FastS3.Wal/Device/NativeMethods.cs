@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace FastS3.Wal.Device;
 
-/// <summary>libc entry points .NET does not expose (msync, fdatasync, fallocate); directory fsync is FastS3.Common.IO.DirectorySync.</summary>
+/// <summary>libc entry points .NET does not expose (msync, fdatasync); directory fsync and fallocate are FastS3.Common.IO.DirectorySync and FileAllocation.</summary>
 internal static unsafe partial class NativeMethods
 {
     public const int MsSync = 4;      // MS_SYNC on Linux
@@ -12,12 +12,6 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     public static partial int Fdatasync(int fd);
-
-    public const int EOPNOTSUPP = 95; // Linux: the filesystem cannot fallocate
-
-    /// <summary>fallocate(2); mode 0 allocates every block of the range and extends the file size to cover it.</summary>
-    [LibraryImport("libc", EntryPoint = "fallocate", SetLastError = true)]
-    public static partial int Fallocate(int fd, int mode, long offset, long lengthBytes);
 
     [LibraryImport("libc", EntryPoint = "getpagesize")]
     public static partial int GetPageSize();
