@@ -14,8 +14,10 @@ namespace FastS3.Engine;
 
 /// <summary>
 /// The persistent <see cref="IObjectStore"/>: the WAL is the source of truth, object bodies live
-/// in it as data records (WiscKey style), and an in-memory index maps (bucket, key) to metadata
-/// plus the extents of those records.
+/// in it as data records (WiscKey style), and an index maps (bucket, key) to metadata plus the
+/// extents of those records: a copy-on-write B+tree on buffer-pool pages (<see cref="ObjectIndex"/>),
+/// so the number of objects is bounded by the disk, with buckets, uploads and live bytes per
+/// segment in a small immutable state beside it.
 /// </summary>
 /// <remarks>
 /// <para>Two index states. The <em>write state</em> is the index with every appended commit
@@ -24,7 +26,8 @@ namespace FastS3.Engine;
 /// the record, so two racing If-None-Match: * PUTs cannot both win. The <em>visible state</em>,
 /// which every read uses, is the write state as of the highest durable commit LSN: a commit
 /// becomes visible only once its record is durable, so no reader can observe a write that a
-/// power cut would take back. Both are immutable values; publishing is one reference store.</para>
+/// power cut would take back. Each state is an immutable value carrying the tree version sealed
+/// with its commit; publishing is one reference store, then the tree's version becomes visible.</para>
 /// <para>Failure: a failed WAL flush fails the log for good (see <see cref="WriteAheadLog"/>); the
 /// write state may then hold a commit that never became durable, but no further append can
 /// succeed, reads keep serving the visible state, and reopening recovers what is on disk.</para>
