@@ -118,6 +118,30 @@ public sealed class ObjectIndexTests
         Assert.Equal(1UL, reopened.GetStatistics().IndexObjects);
     }
 
+    [Fact]
+    public async Task A_corrupt_index_page_is_a_named_500_not_wrong_metadata()
+    {
+        var disk = new SimulatedDisk();
+        await using (var store = disk.Open())
+        {
+            await EngineTestSupport.CreateBucketAsync(store, "b");
+            Assert.True((await EngineTestSupport.PutAsync(store, "b", "k", EngineTestSupport.Body(1, 100))).IsSuccess);
+        }
+
+        // Media damage in every page of the index file: the root read on the next open fails its CRC.
+        for (long page = 1; page * 8192 < disk.IndexPages.LengthBytes; page++)
+        {
+            disk.IndexPages.FlipBit((page * 8192) + 4000, 3);
+        }
+
+        await using var reopened = disk.Open();
+        var get = reopened.GetObject("b", "k");
+        Assert.Equal(S3ErrorCode.InternalError, get.Error);
+        Assert.Contains("index page", get.Message, StringComparison.Ordinal);
+        var list = reopened.ListObjects("b", new ListRequest(string.Empty, null, null, 10));
+        Assert.Equal(S3ErrorCode.InternalError, list.Error);
+    }
+
     private static async Task AssertServesEveryObjectAsync(EngineObjectStore store, List<string> keys)
     {
         for (var i = 0; i < keys.Count; i += 97)

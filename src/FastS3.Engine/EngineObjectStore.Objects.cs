@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using FastS3.Common.Errors;
 using FastS3.Engine.Mutations;
+using FastS3.Engine.Paging;
 using FastS3.Engine.State;
 using FastS3.Storage;
 using FastS3.Wal;
@@ -37,6 +38,10 @@ public sealed partial class EngineObjectStore
             }
 
             entry = _objects.Find(state.Objects!, bucket, key);
+        }
+        catch (PageCorruptionException corrupt)
+        {
+            return StoreResult<StoredObject>.Fail(S3ErrorCode.InternalError, IndexCorrupt(corrupt));
         }
         finally
         {
@@ -91,6 +96,10 @@ public sealed partial class EngineObjectStore
 
             return ListWalker.Walk(KeysFrom, request, _ => walk!.Current.Info);
         }
+        catch (PageCorruptionException corrupt)
+        {
+            return StoreResult<ListPage>.Fail(S3ErrorCode.InternalError, IndexCorrupt(corrupt));
+        }
         finally
         {
             Exit();
@@ -136,6 +145,18 @@ public sealed partial class EngineObjectStore
         {
             Exit();
         }
+    }
+
+    /// <summary>
+    /// A page of the object index failed its checks (media corruption): the request is answered
+    /// with a named 500, never with another object's metadata, and the page is logged. The log
+    /// still holds every commit: reopening from an older checkpoint, or replaying with no
+    /// checkpoint, rebuilds the index.
+    /// </summary>
+    private string IndexCorrupt(PageCorruptionException corrupt)
+    {
+        _options.Log?.Invoke($"engine: {corrupt.Message}");
+        return $"The object index is damaged ({corrupt.Message}).";
     }
 
     /// <summary>
