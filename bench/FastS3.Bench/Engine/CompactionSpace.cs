@@ -21,23 +21,14 @@ internal static class CompactionSpace
         var liveMib = 256;
         var writtenGib = 4;
         var root = Path.GetTempPath();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        if (!EngineBench.ParseOptions(args, new Dictionary<string, Action<string>>
         {
-            switch (args[i])
-            {
-                case "--live-mib":
-                    liveMib = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-                    break;
-                case "--written-gib":
-                    writtenGib = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-                    break;
-                case "--root":
-                    root = args[i + 1];
-                    break;
-                default:
-                    Console.Error.WriteLine($"unknown option {args[i]}");
-                    return 2;
-            }
+            ["--live-mib"] = v => liveMib = int.Parse(v, CultureInfo.InvariantCulture),
+            ["--written-gib"] = v => writtenGib = int.Parse(v, CultureInfo.InvariantCulture),
+            ["--root"] = v => root = v,
+        }))
+        {
+            return 2;
         }
 
         EngineBench.InTempFolder(root, "compaction", directory => RunAsync(directory, liveMib, writtenGib));

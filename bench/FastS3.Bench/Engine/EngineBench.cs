@@ -6,6 +6,26 @@ namespace FastS3.Bench.Engine;
 /// <summary>What the engine measurement commands share: a throw-away data folder and a checked PUT.</summary>
 internal static class EngineBench
 {
+    /// <summary>
+    /// Parses <c>--name value</c> pairs: each known name's action takes the value; an unknown
+    /// name is reported and parsing fails (the command then exits with 2).
+    /// </summary>
+    public static bool ParseOptions(string[] args, IReadOnlyDictionary<string, Action<string>> options)
+    {
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!options.TryGetValue(args[i], out var take))
+            {
+                Console.Error.WriteLine($"unknown option {args[i]}");
+                return false;
+            }
+
+            take(args[i + 1]);
+        }
+
+        return true;
+    }
+
     /// <summary>Runs <paramref name="measure"/> on a new folder under <paramref name="root"/>, deleted afterwards.</summary>
     public static void InTempFolder(string root, string name, Func<string, Task> measure)
     {

@@ -23,23 +23,14 @@ internal static class ObjectCount
         var count = 1_000_000;
         var poolMib = 8;
         var root = Path.GetTempPath();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        if (!EngineBench.ParseOptions(args, new Dictionary<string, Action<string>>
         {
-            switch (args[i])
-            {
-                case "--count":
-                    count = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-                    break;
-                case "--pool-mib":
-                    poolMib = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-                    break;
-                case "--root":
-                    root = args[i + 1];
-                    break;
-                default:
-                    Console.Error.WriteLine($"unknown option {args[i]}");
-                    return 2;
-            }
+            ["--count"] = v => count = int.Parse(v, CultureInfo.InvariantCulture),
+            ["--pool-mib"] = v => poolMib = int.Parse(v, CultureInfo.InvariantCulture),
+            ["--root"] = v => root = v,
+        }))
+        {
+            return 2;
         }
 
         EngineBench.InTempFolder(root, "objects", directory => RunAsync(directory, count, poolMib));

@@ -23,23 +23,14 @@ internal static class RestartTime
     {
         var sizes = new[] { 1, 10 };
         var root = Path.GetTempPath();
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        if (!EngineBench.ParseOptions(args, new Dictionary<string, Action<string>>
         {
-            switch (args[i])
-            {
-                case "--gib":
-                    sizes = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-                    break;
-                case "--root":
-                    root = args[i + 1];
-                    break;
-                case "--log":
-                    s_log = args[i + 1] == "on";
-                    break;
-                default:
-                    Console.Error.WriteLine($"unknown option {args[i]}");
-                    return 2;
-            }
+            ["--gib"] = v => sizes = v.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            ["--root"] = v => root = v,
+            ["--log"] = v => s_log = v == "on",
+        }))
+        {
+            return 2;
         }
 
         Console.WriteLine("| data | write (fsync) | open, background verification | log bytes walked at open | replayed | scrub (background) | open, verification during open |");
