@@ -92,13 +92,7 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
             updated = b.WithUpload(upload with { Parts = upload.Parts.SetItem(partNumber, part with { Extents = RequireRewrite(part.Extents, lsn) }) });
         }
 
-        var space = state.Space;
-        foreach (var move in moves)
-        {
-            space = space.Move(move.From, move.To);
-        }
-
-        return state.WithBucket(updated, space, lsn);
+        return state.WithBucket(updated, state.Space.Move(moves.Select(move => (move.From, move.To))), lsn);
     }
 
     private ImmutableArray<WalLocation> RequireRewrite(ImmutableArray<WalLocation> current, ulong lsn)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Text;
 using FastS3.Engine.Format;
@@ -156,7 +157,7 @@ internal sealed class ObjectIndex : IDisposable
         var value = buffer.WrittenSpan;
         ref var slot = ref _cache[SlotOf(bucket, key)];
         var cached = Volatile.Read(ref slot);
-        if (cached is not null && cached.ValueLsn == ReadValueLsn(value) && cached.Key == key && cached.Bucket == bucket)
+        if (IsDecodeOf(cached, bucket, key, value))
         {
             return cached;
         }
@@ -174,6 +175,10 @@ internal sealed class ObjectIndex : IDisposable
     public BucketWalk Walk(PublishedVersion version, string bucket, string lowerBound, bool pastPrefix = false) => new BucketWalk(this, version, bucket).SeekTo(lowerBound, pastPrefix);
 
     public void Dispose() => _tree.Dispose();
+
+    /// <summary>True when <paramref name="cached"/> is the decode of exactly this stored value (same key, same value LSN).</summary>
+    private static bool IsDecodeOf([NotNullWhen(true)] ObjectEntry? cached, string bucket, string key, ReadOnlySpan<byte> value) =>
+        cached is not null && cached.ValueLsn == ReadValueLsn(value) && cached.Key == key && cached.Bucket == bucket;
 
     private static ulong ReadValueLsn(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadUInt64LittleEndian(value[(LsnsOffset + 8)..]);
 
@@ -289,7 +294,7 @@ internal sealed class ObjectIndex : IDisposable
                 var value = _cursor!.Value;
                 ref var slot = ref _index._cache[_index.SlotOf(_bucket, key)];
                 var cached = Volatile.Read(ref slot);
-                return cached is not null && cached.ValueLsn == ReadValueLsn(value) && cached.Key == key && cached.Bucket == _bucket
+                return IsDecodeOf(cached, _bucket, key, value)
                     ? cached
                     : Decode(_bucket, key, value); // a list does not displace hot GET entries from the cache
             }

@@ -45,13 +45,17 @@ internal sealed class SegmentSpace
 
     public SegmentSpace Remove(IEnumerable<WalLocation> extents) => Change(extents, -1);
 
-    /// <summary>One extent's bytes moved from one segment to another (compaction).</summary>
-    public SegmentSpace Move(WalLocation from, WalLocation to)
+    /// <summary>Extents' bytes moved from one segment to another (compaction), in one new value.</summary>
+    public SegmentSpace Move(IEnumerable<(WalLocation From, WalLocation To)> moves)
     {
-        Debug.Assert(from.LengthBytes == to.LengthBytes);
         var builder = LiveBytes.ToBuilder();
-        Apply(builder, from, -1);
-        Apply(builder, to, +1);
+        foreach (var (from, to) in moves)
+        {
+            Debug.Assert(from.LengthBytes == to.LengthBytes);
+            Apply(builder, from, -1);
+            Apply(builder, to, +1);
+        }
+
         return new(builder.ToImmutable());
     }
 
