@@ -126,6 +126,38 @@ public sealed class ExternalLsnTests
         Assert.Equal(5UL, reopened.S3Hwm);
     }
 
+    /// <summary>The log's sequencer with a low-water mark its owner holds (an engine applying an orchestrator's entries).</summary>
+    [Fact]
+    public async Task A_held_low_water_mark_over_the_sequencer_moves_only_when_told_and_is_persisted()
+    {
+        var device = new FaultInjectingWalDevice();
+        var held = new WalOptions { SegmentSizeBytes = SmallSegmentBytes, HoldLowWaterMark = true };
+        using (var log = WriteAheadLog.Open(device, held))
+        {
+            Assert.Equal(0UL, log.LastAssignedLsn);
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal(WalStatus.Ok, log.Append(1, [1]).Status);
+            }
+
+            Assert.Equal(10UL, log.LastAssignedLsn);
+            await log.WaitDurableAsync(10);
+            Assert.Equal(0UL, log.LowWaterMark); // not the durable LSN
+            Assert.Equal(WalStatus.WatermarkOutOfRange, log.AdvanceLowWaterMark(11));
+            Assert.Equal(WalStatus.Ok, log.AdvanceLowWaterMark(6));
+            Assert.Equal(WalStatus.WatermarkOutOfRange, log.AdvanceS3Hwm(7)); // S3_HWM <= LWM
+        }
+
+        using (var reopened = WriteAheadLog.Open(device.CrashCopy(), held))
+        {
+            Assert.Equal(6UL, reopened.LowWaterMark);
+        }
+
+        using var standalone = WriteAheadLog.Open(device.CrashCopy(), Options());
+        Assert.Equal(WalStatus.WrongLsnMode, standalone.AdvanceLowWaterMark(8));
+        Assert.Equal(10UL, standalone.LowWaterMark);
+    }
+
     [Fact]
     public async Task Sealed_segments_reach_the_sink_only_once_at_or_below_the_low_water_mark()
     {

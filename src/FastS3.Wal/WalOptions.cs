@@ -24,6 +24,14 @@ public sealed class WalOptions
     public WalLsnMode LsnMode { get; init; } = WalLsnMode.Standalone;
 
     /// <summary>
+    /// Standalone sequencing with a low-water mark the caller advances (<see cref="WriteAheadLog.AdvanceLowWaterMark"/>)
+    /// instead of one that follows the durable LSN: an engine applying an orchestrator's entries
+    /// holds back the records of entries not yet committed, so no sealed segment holding them
+    /// reaches the sink (S3_HWM &lt;= LWM). Always on in <see cref="WalLsnMode.External"/>.
+    /// </summary>
+    public bool HoldLowWaterMark { get; init; }
+
+    /// <summary>
     /// Largest record payload; 0 means everything a segment can hold after its header and footer.
     /// Bigger bodies are split by the caller (prevents one request pinning a whole segment).
     /// </summary>

@@ -57,9 +57,9 @@ public sealed partial class WriteAheadLog
             throw new WalCorruptionException(0, 0, RecoveryCase.CorruptFooter, "wal.meta fails its magic/version/CRC check");
         }
 
-        _lowWaterMarkLsn = _metadata.LowWaterMarkLsn;
+        _lowWaterMarkLsn = Math.Max(_metadata.LowWaterMarkLsn, _metadata.S3HwmLsn); // a standalone log switching to a held LWM starts at its cold-tier mark
         _s3HwmLsn = _metadata.S3HwmLsn;
-        Debug.Assert(_s3HwmLsn <= _lowWaterMarkLsn || !_externalLsns);
+        Debug.Assert(_s3HwmLsn <= _lowWaterMarkLsn || !_holdsLowWaterMark);
 
         var offloaded = LoadOffloadManifest();
         var ids = _device.ListSegmentIds();
@@ -199,7 +199,7 @@ public sealed partial class WriteAheadLog
             {
                 report.TailCase = RecoveryCase.EmptyLog;
                 report.DecisionList.Add(new RecoveryDecision(nextId, RecoveryCase.EmptyLog, 0));
-                previousLastLsn = _externalLsns ? _lowWaterMarkLsn : 0;
+                previousLastLsn = _holdsLowWaterMark ? _lowWaterMarkLsn : 0;
             }
             else
             {
@@ -228,7 +228,7 @@ public sealed partial class WriteAheadLog
         _lastAssignedLsn = previousLastLsn;
         report.LastLsn = previousLastLsn;
 
-        if (_externalLsns && previousLastLsn < _lowWaterMarkLsn)
+        if (_holdsLowWaterMark && previousLastLsn < _lowWaterMarkLsn)
         {
             throw new WalCorruptionException(tail.Id, 0, RecoveryCase.SealedInconsistent,
                 $"the log ends at LSN {previousLastLsn}, below the persisted low-water mark {_lowWaterMarkLsn}: committed records are missing");

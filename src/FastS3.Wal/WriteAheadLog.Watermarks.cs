@@ -6,13 +6,14 @@ namespace FastS3.Wal;
 public sealed partial class WriteAheadLog
 {
     /// <summary>
-    /// External mode: the orchestrator's low-water mark (committed and applied everywhere) moved to
-    /// <paramref name="lowWaterMarkLsn"/>. Only forward, never above <see cref="DurableLsn"/>;
-    /// persisted before it takes effect. Sealed segments at or below it become visible to the sink.
+    /// External mode or <see cref="WalOptions.HoldLowWaterMark"/>: the orchestrator's low-water mark
+    /// (committed and applied everywhere) moved to <paramref name="lowWaterMarkLsn"/>. Only forward,
+    /// never above <see cref="DurableLsn"/>; persisted before it takes effect. Sealed segments at or
+    /// below it become visible to the sink.
     /// </summary>
     public WalStatus AdvanceLowWaterMark(ulong lowWaterMarkLsn)
     {
-        if (!_externalLsns)
+        if (!_holdsLowWaterMark)
         {
             return WalStatus.WrongLsnMode; // standalone: the LWM is the durable LSN
         }
@@ -67,7 +68,7 @@ public sealed partial class WriteAheadLog
 
             var metadata = _metadata;
             metadata.S3HwmLsn = s3HwmLsn;
-            metadata.LowWaterMarkLsn = _externalLsns ? metadata.LowWaterMarkLsn : LowWaterMark;
+            metadata.LowWaterMarkLsn = _holdsLowWaterMark ? metadata.LowWaterMarkLsn : LowWaterMark;
             var status = PersistMetadata(metadata);
             if (status != WalStatus.Ok)
             {
@@ -349,7 +350,7 @@ public sealed partial class WriteAheadLog
     private WalStatus PersistMetadata(WalMetadata metadata)
     {
         Debug.Assert(_metadataLock.IsHeldByCurrentThread);
-        Debug.Assert(!_externalLsns || metadata.S3HwmLsn <= metadata.LowWaterMarkLsn, "S3_HWM <= LWM");
+        Debug.Assert(!_holdsLowWaterMark || metadata.S3HwmLsn <= metadata.LowWaterMarkLsn, "S3_HWM <= LWM");
         Span<byte> bytes = stackalloc byte[WalMetadata.Size];
         metadata.Write(bytes);
         try

@@ -28,6 +28,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private readonly WalOptions _options;
     private readonly int _maxPayloadBytes;
     private readonly bool _externalLsns;
+    private readonly bool _holdsLowWaterMark; // external mode, or a caller-held LWM over the sequencer
     private readonly PublishSlot[] _slots;
     private readonly long _slotMask;
     private readonly Lock _externalLock = new();
@@ -76,6 +77,7 @@ public sealed partial class WriteAheadLog : IDisposable
         _options = options;
         _maxPayloadBytes = options.EffectiveMaxPayloadBytes;
         _externalLsns = options.LsnMode == WalLsnMode.External;
+        _holdsLowWaterMark = _externalLsns || options.HoldLowWaterMark;
         _slots = new PublishSlot[options.PublishQueueSlots];
         _slotMask = options.PublishQueueSlots - 1;
         _recoveryReport = new WalRecoveryReport();
@@ -94,8 +96,32 @@ public sealed partial class WriteAheadLog : IDisposable
     /// <summary>Every record with LSN &lt;= this is durable (per <see cref="Durability"/>).</summary>
     public ulong DurableLsn => Volatile.Read(ref _durableLsn);
 
-    /// <summary>Low-water mark: committed and applied everywhere. Standalone: equals <see cref="DurableLsn"/>.</summary>
-    public ulong LowWaterMark => _externalLsns ? Volatile.Read(ref _lowWaterMarkLsn) : DurableLsn;
+    /// <summary>
+    /// Low-water mark: committed and applied everywhere. Standalone without
+    /// <see cref="WalOptions.HoldLowWaterMark"/>: equals <see cref="DurableLsn"/>.
+    /// </summary>
+    public ulong LowWaterMark => _holdsLowWaterMark ? Volatile.Read(ref _lowWaterMarkLsn) : DurableLsn;
+
+    /// <summary>
+    /// An LSN at or above every record reserved so far (a record reserved after this is read gets
+    /// a higher one): a caller's floor for "records I append from now on".
+    /// </summary>
+    public ulong LastAssignedLsn
+    {
+        get
+        {
+            if (_externalLsns)
+            {
+                lock (_externalLock)
+                {
+                    return _lastAssignedLsn;
+                }
+            }
+
+            var active = Volatile.Read(ref _active);
+            return active.PreviousLsn + (ulong)Segment.CountOf(Volatile.Read(ref active.Reservation));
+        }
+    }
 
     /// <summary>Highest LSN stored in the cold tier (persisted; never above <see cref="LowWaterMark"/>).</summary>
     public ulong S3Hwm => Volatile.Read(ref _s3HwmLsn);
