@@ -73,6 +73,8 @@ public sealed class EngineOperationsTests : IDisposable
         Assert.Equal(engine.GetStatistics().CompactionSegmentsReleased, after["fasts3_compaction_segments_released_total"]);
         Assert.Equal(engine.WriteStalls, after["fasts3_engine_write_stalls_total"]);
         Assert.True(after["fasts3_wal_durable_lsn"] > before["fasts3_wal_durable_lsn"]);
+        Assert.True(after["fasts3_wal_low_water_mark"] >= after["fasts3_wal_durable_lsn"]); // standalone: the LWM follows durability (read after it)
+        Assert.Equal(0, after["fasts3_engine_pending_entries"]);
         Assert.True(after["fasts3_wal_flushes_total"] > 0);
         Assert.InRange(after["fasts3_engine_live_bytes"], 3 * 100_000, 3 * 100_100);
         Assert.Equal(3, after["fasts3_index_objects"]);

@@ -39,6 +39,11 @@ public sealed partial class EngineObjectStore
                     return new Appended(S3ErrorCode.None, null, 0);
                 }
 
+                if (mutation.IsClientWrite && IsOrchestrated)
+                {
+                    return OrchestratedWrite;
+                }
+
                 var indexPages = mutation.IndexPagesNeeded;
                 if (indexPages > 0 && ReserveIndexPages(indexPages) is { } full)
                 {
@@ -67,6 +72,8 @@ public sealed partial class EngineObjectStore
             Exit();
         }
     }
+
+    private static readonly Appended OrchestratedWrite = new(S3ErrorCode.MethodNotAllowed, "This store takes writes from its orchestrator only (external LSN mode).", 0);
 
     /// <summary>
     /// Gives the index file blocks for the pages a change may allocate, before the change is

@@ -108,6 +108,7 @@ public sealed partial class EngineObjectStore
         try
         {
             PublishDurable();
+            AdvanceLogLowWaterMark(); // external mode: segments of entries committed since are releasable
             var victims = ChooseVictims(force);
             long extents = 0, bytes = 0;
             if (victims.Count > 0)

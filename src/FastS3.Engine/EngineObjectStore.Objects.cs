@@ -12,6 +12,11 @@ public sealed partial class EngineObjectStore
 {
     public StoreResult<IObjectWriter> BeginPut(string bucket, string key)
     {
+        if (IsOrchestrated)
+        {
+            return StoreResult<IObjectWriter>.Fail(OrchestratedWrite.Error, OrchestratedWrite.Message); // refused before the body is read
+        }
+
         if (Volatile.Read(ref _visibleState).Bucket(bucket) is not { } b)
         {
             return StoreResult<IObjectWriter>.Fail(S3ErrorCode.NoSuchBucket);

@@ -124,6 +124,7 @@ public sealed partial class EngineObjectStore : IObjectStore
             SealedVerification = options.SealedVerification,
             SealedSegmentReader = options.SealedSegmentReader,
             Log = options.Log,
+            HoldLowWaterMark = options.LsnMode == WalLsnMode.External, // the engine's LSNs stay its own; the orchestrator's LWM holds the log's
             RecoveryProgress = options.RecoveryProgress is { } progress
                 ? p => progress(new EngineRecoveryProgress("wal", p.RecordsScanned, p.BytesScanned, p.TotalBytes, p.Elapsed))
                 : null,
@@ -133,7 +134,14 @@ public sealed partial class EngineObjectStore : IObjectStore
         {
             options.Log?.Invoke($"engine: WAL open in {options.TimeProvider.GetElapsedTime(walStarted).TotalMilliseconds:F0} ms, tail case {wal.Recovery.TailCase}, last LSN {wal.Recovery.LastLsn}");
             var (state, objects, report) = RecoverIndex(wal, checkpoints, indexPages, options);
+            if (options.LsnMode != WalLsnMode.External && !state.Ingest.IsEmpty)
+            {
+                objects.Dispose();
+                throw new InvalidOperationException($"this store has taken an orchestrator's entries (last LSN {state.Ingest.LastLsn}, low-water mark {state.Ingest.LowWaterMark}, {state.Ingest.Pending.Count} pending): open it with LsnMode = External");
+            }
+
             var store = new EngineObjectStore(wal, checkpoints, options, state, objects, report);
+            store.AdvanceLogLowWaterMark(); // entries committed before a crash release the segments they held
             store._checkpointThread.Start();
             store.StartCompactor();
             return store;
@@ -154,6 +162,9 @@ public sealed partial class EngineObjectStore : IObjectStore
         {
             DurableLsn = _wal.DurableLsn,
             VisibleLsn = VisibleLsn,
+            LogLowWaterMark = LogLowWaterMark,
+            OrchestratorLowWaterMark = OrchestratorLowWaterMark,
+            PendingEntries = PendingEntries,
             LogSegments = segments,
             LogBytes = (long)segments * _options.SegmentSizeBytes,
             LiveBytes = Volatile.Read(ref _visibleState).Space.Total,

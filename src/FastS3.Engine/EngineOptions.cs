@@ -93,6 +93,14 @@ public sealed class EngineOptions
     /// <summary>Recovery progress: records, bytes, percent and rate while the index is rebuilt.</summary>
     public Action<EngineRecoveryProgress>? RecoveryProgress { get; init; }
 
+    /// <summary>
+    /// Who assigns LSNs: the engine (standalone, default) or an orchestrator, through the ingest
+    /// API (<see cref="EngineObjectStore.BeginIngestPut"/>, <see cref="EngineObjectStore.AdvanceLowWaterMarkAsync"/>,
+    /// <see cref="EngineObjectStore.TruncateSuffixAsync"/>); client writes are then refused. A store
+    /// that has taken entries only opens in external mode.
+    /// </summary>
+    public WalLsnMode LsnMode { get; init; } = WalLsnMode.Standalone;
+
     /// <summary>Diagnostic lines (recovery summary, checkpoint failures); the server routes them to its logger.</summary>
     public Action<string>? Log { get; init; }
 

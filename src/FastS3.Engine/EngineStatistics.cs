@@ -7,6 +7,15 @@ public sealed record EngineStatistics
 
     public required ulong VisibleLsn { get; init; }
 
+    /// <summary>The log's low-water mark (standalone: the durable LSN).</summary>
+    public required ulong LogLowWaterMark { get; init; }
+
+    /// <summary>External LSN mode: the orchestrator's low-water mark (0 standalone).</summary>
+    public required ulong OrchestratorLowWaterMark { get; init; }
+
+    /// <summary>External LSN mode: durable entries waiting for the low-water mark.</summary>
+    public required int PendingEntries { get; init; }
+
     public required int LogSegments { get; init; }
 
     /// <summary>Bytes the log's segments occupy (local or offloaded): what compaction keeps near the live bytes.</summary>

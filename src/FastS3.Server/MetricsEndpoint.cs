@@ -42,6 +42,9 @@ public sealed class MetricsEndpoint(IHttpApplication inner, Func<EngineStatistic
     [
         new("fasts3_wal_durable_lsn", "gauge", "Every log record at or below this LSN is durable.", e => e.DurableLsn),
         new("fasts3_engine_visible_lsn", "gauge", "LSN of the last commit visible to readers.", e => e.VisibleLsn),
+        new("fasts3_wal_low_water_mark", "gauge", "Log records at or below this LSN are committed for good (may go to the erasure coder and the cold tier).", e => e.LogLowWaterMark),
+        new("fasts3_engine_orchestrator_lwm", "gauge", "External LSN mode: the orchestrator's low-water mark (its own LSNs).", e => e.OrchestratorLowWaterMark),
+        new("fasts3_engine_pending_entries", "gauge", "External LSN mode: durable orchestrator entries above its low-water mark.", e => e.PendingEntries),
         new("fasts3_wal_segments", "gauge", "Log segments (local or erasure-coded).", e => e.LogSegments),
         new("fasts3_wal_bytes", "gauge", "Bytes the log's segments occupy.", e => e.LogBytes),
         new("fasts3_engine_live_bytes", "gauge", "Bytes of object and part data the index references.", e => e.LiveBytes),

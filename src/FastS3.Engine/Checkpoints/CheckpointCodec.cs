@@ -1,14 +1,16 @@
 using System.Collections.Immutable;
 using FastS3.Engine.Format;
+using FastS3.Engine.Mutations;
 using FastS3.Engine.State;
 using FastS3.Storage;
 
 namespace FastS3.Engine.Checkpoints;
 
 /// <summary>
-/// An <see cref="EngineState"/> as checkpoint bytes (format 2): header, then buckets in name
+/// An <see cref="EngineState"/> as checkpoint bytes (format 3): header, then buckets in name
 /// order (each with its object count and its uploads with their parts), the live bytes per log
-/// segment, and the object tree's checkpoint record (its root, page count and free pages: the
+/// segment, the orchestrator's entries (external LSN mode: last LSN, low-water mark, and each
+/// pending entry as its record would log it; absent in format 2), and the object tree's checkpoint record (its root, page count and free pages: the
 /// objects themselves are in the tree's pages, flushed before this is written). The whole body is
 /// covered by one CRC32C in the header; one durable replace switches the engine and the tree to
 /// the new checkpoint together.
@@ -44,6 +46,18 @@ internal static class CheckpointCodec
         {
             encoder.WriteUInt64(segmentId);
             encoder.WriteInt64(live);
+        }
+
+        var ingest = state.Ingest;
+        encoder.WriteUInt64(ingest.LastLsn);
+        encoder.WriteUInt64(ingest.LowWaterMark);
+        encoder.WriteInt32(ingest.Pending.Count);
+        var entry = new BinaryEncoder();
+        foreach (var pending in ingest.Pending)
+        {
+            entry.Reset();
+            new IngestedMutation(pending.Lsn, pending.FloorLsn, pending.Mutation).Encode(entry);
+            encoder.WriteBlob(entry.Written);
         }
 
         encoder.WriteBlob(indexRecord);
@@ -111,8 +125,29 @@ internal static class CheckpointCodec
             }
         }
 
+        var ingest = header.FormatVersion >= 3 ? ReadIngest(ref decoder) : IngestState.None;
         var indexRecord = decoder.ReadBlob();
         decoder.ExpectEnd();
-        return (new EngineState(buckets.ToImmutable(), SegmentSpace.From(live), header.AppliedLsn, null), indexRecord);
+        return (new EngineState(buckets.ToImmutable(), SegmentSpace.From(live), header.AppliedLsn, null, ingest), indexRecord);
+    }
+
+    private static IngestState ReadIngest(ref BinaryDecoder decoder)
+    {
+        var lastLsn = decoder.ReadUInt64();
+        var lowWaterMark = decoder.ReadUInt64();
+        var count = decoder.ReadCount(minBytesEach: 16);
+        var pending = ImmutableList.CreateBuilder<PendingEntry>();
+        for (var i = 0; i < count; i++)
+        {
+            var entry = (IngestedMutation)Mutation.Decode(EngineRecordType.Ingested, decoder.ReadBlob());
+            if (entry.Lsn <= lowWaterMark || entry.Lsn > lastLsn || (pending.Count > 0 && entry.Lsn <= pending[^1].Lsn))
+            {
+                throw new InvalidDataException($"checkpoint lists pending entry {entry.Lsn} outside ({lowWaterMark}, {lastLsn}] or out of order");
+            }
+
+            pending.Add(new PendingEntry(entry.Lsn, entry.FloorLsn, entry.Entry));
+        }
+
+        return new IngestState(lastLsn, lowWaterMark, pending.ToImmutable());
     }
 }

@@ -17,7 +17,10 @@ internal struct CheckpointHeader
     public const ulong ExpectedMagic = 0x0054504B43335346;
 
     /// <summary>2: objects moved out of the checkpoint into the object tree; the body carries the tree's record and the live bytes per segment.</summary>
-    public const ushort CurrentFormatVersion = 2;
+    public const ushort CurrentFormatVersion = 3;
+
+    /// <summary>The oldest format this build reads: 2 has no orchestrator section (read as none).</summary>
+    public const ushort OldestReadableFormatVersion = 2;
 
     private const int HeaderCrcOffset = 12;
 
@@ -126,9 +129,9 @@ internal struct CheckpointHeader
             return "header CRC32C mismatch";
         }
 
-        if (version != CurrentFormatVersion)
+        if (version is < OldestReadableFormatVersion or > CurrentFormatVersion)
         {
-            return $"format version {version}, this build reads {CurrentFormatVersion}";
+            return $"format version {version}, this build reads {OldestReadableFormatVersion} to {CurrentFormatVersion}";
         }
 
         header = new CheckpointHeader

@@ -30,6 +30,15 @@ internal static class EngineRecordType
     /// <summary>Compaction moved some extents of an object or part to new data records (same bytes).</summary>
     public const byte RelocateExtents = 10;
 
+    /// <summary>External LSN mode: an orchestrator entry (one of the records above, with its LSN), pending until the low-water mark passes it.</summary>
+    public const byte Ingested = 11;
+
+    /// <summary>External LSN mode: the orchestrator's low-water mark moved; the pending entries it passes apply, in LSN order.</summary>
+    public const byte LowWaterMark = 12;
+
+    /// <summary>External LSN mode: the orchestrator dropped its entries above an LSN; the pending ones are undone (a compensation record).</summary>
+    public const byte TruncateSuffix = 13;
+
     /// <summary>First byte of every commit record payload; bump when a layout changes.</summary>
     public const byte FormatVersion = 1;
 }

@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 using FastS3.Storage;
@@ -7,6 +8,9 @@ namespace FastS3.Engine.Mutations;
 internal sealed class CreateBucketMutation(string bucket, DateTimeOffset created) : Mutation
 {
     public override byte RecordType => EngineRecordType.CreateBucket;
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.None : S3ErrorCode.BucketAlreadyOwnedByYou;
 
     public static CreateBucketMutation DecodeFields(ref BinaryDecoder decoder)
     {

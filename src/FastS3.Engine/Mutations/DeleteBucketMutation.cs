@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 
@@ -6,6 +7,13 @@ namespace FastS3.Engine.Mutations;
 internal sealed class DeleteBucketMutation(string bucket) : Mutation
 {
     public override byte RecordType => EngineRecordType.DeleteBucket;
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) => state.Bucket(bucket) switch
+    {
+        null => S3ErrorCode.NoSuchBucket,
+        { IsEmpty: false } => S3ErrorCode.BucketNotEmpty,
+        _ => S3ErrorCode.None,
+    };
 
     public static DeleteBucketMutation DecodeFields(ref BinaryDecoder decoder) => new(decoder.ReadString());
 

@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 
@@ -8,6 +9,11 @@ internal sealed class DeleteObjectMutation(string bucket, string key) : Mutation
     public override byte RecordType => EngineRecordType.DeleteObject;
 
     public override int IndexPagesNeeded => ObjectIndex.PathPages; // a delete copies its path (and may merge)
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket
+        : objects.GetForWrite(bucket, key) is null ? S3ErrorCode.NoSuchKey // nothing to delete: the entry changes nothing
+        : S3ErrorCode.None;
 
     public static DeleteObjectMutation DecodeFields(ref BinaryDecoder decoder)
     {

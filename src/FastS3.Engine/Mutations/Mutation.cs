@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
+using FastS3.Wal;
 
 namespace FastS3.Engine.Mutations;
 
@@ -18,7 +21,20 @@ internal abstract class Mutation
     /// <summary>Index pages applying this may allocate at most (reserved before the record is logged; 0: it does not touch the object tree).</summary>
     public virtual int IndexPagesNeeded => 0;
 
-    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.RelocateExtents;
+    /// <summary>A change a client asks for (refused in external LSN mode, where only the orchestrator's entries change objects).</summary>
+    public virtual bool IsClientWrite => true;
+
+    /// <summary>Body extents this change makes live (an orchestrator entry's data is live while it waits).</summary>
+    public virtual ImmutableArray<WalLocation> DataExtents => [];
+
+    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.TruncateSuffix;
+
+    /// <summary>
+    /// For an orchestrator entry reaching the low-water mark: why it cannot apply to
+    /// <paramref name="state"/> (it is then skipped, on every replica alike), or
+    /// <see cref="S3ErrorCode.None"/>. Only the changes an orchestrator may send override this.
+    /// </summary>
+    public virtual S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) => S3ErrorCode.NotImplemented;
 
     /// <summary>Writes the record payload: format version first, then the mutation's fields.</summary>
     public void Encode(BinaryEncoder encoder)
@@ -53,6 +69,9 @@ internal abstract class Mutation
             EngineRecordType.CompleteUpload => CompleteUploadMutation.DecodeFields(ref decoder),
             EngineRecordType.AbortUpload => AbortUploadMutation.DecodeFields(ref decoder),
             EngineRecordType.RelocateExtents => RelocateExtentsMutation.DecodeFields(ref decoder),
+            EngineRecordType.Ingested => IngestedMutation.DecodeFields(ref decoder),
+            EngineRecordType.LowWaterMark => LowWaterMarkMutation.DecodeFields(ref decoder),
+            EngineRecordType.TruncateSuffix => TruncateSuffixMutation.DecodeFields(ref decoder),
             _ => throw new InvalidDataException($"unknown commit record type {type}"),
         };
         decoder.ExpectEnd();

@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using System.Collections.Immutable;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
@@ -12,6 +13,11 @@ internal sealed class PutObjectMutation(string bucket, string key, ObjectInfo in
     public override byte RecordType => EngineRecordType.PutObject;
 
     public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(info, extents.Length);
+
+    public override ImmutableArray<WalLocation> DataExtents => extents;
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket : S3ErrorCode.None;
 
     public static PutObjectMutation DecodeFields(ref BinaryDecoder decoder)
     {

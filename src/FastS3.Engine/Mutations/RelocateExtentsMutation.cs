@@ -18,6 +18,8 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
 {
     public override byte RecordType => EngineRecordType.RelocateExtents;
 
+    public override bool IsClientWrite => false; // compaction's own record, in every LSN mode
+
     public int MoveCount => moves.Length;
 
     // The object's value keeps its size (same extent count): its path and overflow chain again.

@@ -13,14 +13,15 @@ namespace FastS3.Engine.State;
 /// </summary>
 internal sealed class EngineState
 {
-    public static readonly EngineState Empty = new(ImmutableSortedDictionary.Create<string, BucketState>(StringComparer.Ordinal), SegmentSpace.Empty, 0, null);
+    public static readonly EngineState Empty = new(ImmutableSortedDictionary.Create<string, BucketState>(StringComparer.Ordinal), SegmentSpace.Empty, 0, null, IngestState.None);
 
-    public EngineState(ImmutableSortedDictionary<string, BucketState> buckets, SegmentSpace space, ulong appliedLsn, PublishedVersion? objects)
+    public EngineState(ImmutableSortedDictionary<string, BucketState> buckets, SegmentSpace space, ulong appliedLsn, PublishedVersion? objects, IngestState ingest)
     {
         Buckets = buckets;
         Space = space;
         AppliedLsn = appliedLsn;
         Objects = objects;
+        Ingest = ingest;
     }
 
     public ImmutableSortedDictionary<string, BucketState> Buckets { get; }
@@ -33,6 +34,9 @@ internal sealed class EngineState
     /// <summary>The object tree's version sealed with this state (null only while recovery replays).</summary>
     public PublishedVersion? Objects { get; }
 
+    /// <summary>External LSN mode: the orchestrator's entries and low-water mark (<see cref="IngestState.None"/> standalone).</summary>
+    public IngestState Ingest { get; }
+
     public BucketState? Bucket(string name) => Buckets.TryGetValue(name, out var bucket) ? bucket : null;
 
     public EngineState WithBucket(BucketState bucket, ulong lsn) => Next(Buckets.SetItem(bucket.Info.Name, bucket), Space, lsn);
@@ -41,16 +45,23 @@ internal sealed class EngineState
 
     public EngineState WithoutBucket(string name, ulong lsn) => Next(Buckets.Remove(name), Space, lsn);
 
+    public EngineState WithIngest(IngestState ingest, SegmentSpace space, ulong lsn)
+    {
+        Debug.Assert(lsn >= AppliedLsn, "commit records apply in LSN order");
+        return new(Buckets, space, lsn, null, ingest);
+    }
+
     /// <summary>This state with the object tree's version sealed at its LSN.</summary>
     public EngineState Sealed(PublishedVersion objects)
     {
         Debug.Assert(objects.AppliedLsn == AppliedLsn, "the tree is sealed at the state's LSN");
-        return new(Buckets, Space, AppliedLsn, objects);
+        return new(Buckets, Space, AppliedLsn, objects, Ingest);
     }
 
     private EngineState Next(ImmutableSortedDictionary<string, BucketState> buckets, SegmentSpace space, ulong lsn)
     {
-        Debug.Assert(lsn > AppliedLsn, "commit records apply in LSN order");
-        return new(buckets, space, lsn, null);
+        // Equal LSNs: a low-water-mark record applies every entry it commits at its own LSN.
+        Debug.Assert(lsn >= AppliedLsn, "commit records apply in LSN order");
+        return new(buckets, space, lsn, null, Ingest);
     }
 }
