@@ -124,7 +124,7 @@ public sealed class CodecTests
         using var index = TreeTestSupport.NewObjectIndex();
         var state = new CreateBucketMutation("bucket", DateTimeOffset.UnixEpoch).Apply(EngineState.Empty, 7, index);
         var bytes = CheckpointCodec.Encode(state, [1, 2, 3], DateTimeOffset.UnixEpoch);
-        var (decoded, record) = CheckpointCodec.Decode(bytes);
+        var (decoded, record, _) = CheckpointCodec.Decode(bytes);
         Assert.Equal(7UL, decoded.AppliedLsn);
         Assert.Equal([1, 2, 3], record);
         bytes[offset] ^= 0x01;

@@ -343,7 +343,7 @@ public sealed partial class EngineObjectStore
             var state = Volatile.Read(ref _visibleState);
             foreach (var owner in owners)
             {
-                if (state.Bucket(owner.Bucket) is not { } bucket)
+                if (state.Bucket(owner.Bucket) is null)
                 {
                     continue;
                 }
@@ -355,7 +355,7 @@ public sealed partial class EngineObjectStore
                 }
                 else
                 {
-                    extents = bucket.Uploads.TryGetValue(owner.UploadId, out var upload) && upload.Parts.TryGetValue(owner.PartNumber, out var part) ? part.Extents : [];
+                    extents = _objects.GetPart(state.Objects!, owner.Bucket, owner.UploadId, owner.PartNumber)?.Extents ?? [];
                 }
 
                 if (Touches(extents))
@@ -375,7 +375,7 @@ public sealed partial class EngineObjectStore
     /// <summary>Under the commit lock: does the target still reference every extent the mutation moves?</summary>
     private bool StillReferenced(EngineState state, RelocationTarget target, RelocateExtentsMutation mutation)
     {
-        if (state.Bucket(target.Bucket) is not { } b)
+        if (state.Bucket(target.Bucket) is null)
         {
             return false;
         }
@@ -390,7 +390,7 @@ public sealed partial class EngineObjectStore
 
             current = entry.Extents;
         }
-        else if (b.Uploads.TryGetValue(target.UploadId, out var upload) && upload.Parts.TryGetValue(target.PartNumber, out var part))
+        else if (_objects.GetPart(null, target.Bucket, target.UploadId, target.PartNumber) is { } part)
         {
             current = part.Extents;
         }

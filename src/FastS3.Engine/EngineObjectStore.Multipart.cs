@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using FastS3.Common.Errors;
+using FastS3.Engine.Index;
 using FastS3.Engine.Mutations;
+using FastS3.Engine.Paging;
 using FastS3.Engine.State;
 using FastS3.Storage;
 using FastS3.Wal;
@@ -26,56 +28,44 @@ public sealed partial class EngineObjectStore
         return finished.IsCompleted ? finished.Result : finished.AsTask().GetAwaiter().GetResult();
     }
 
-    public StoreResult<MultipartUpload> GetMultipartUpload(string bucket, string key, string uploadId)
-    {
-        var error = FindUpload(Volatile.Read(ref _visibleState), bucket, key, uploadId, out _, out var upload);
-        return error != S3ErrorCode.None ? StoreResult<MultipartUpload>.Fail(error) : upload!.Upload;
-    }
+    public StoreResult<MultipartUpload> GetMultipartUpload(string bucket, string key, string uploadId) =>
+        ReadUploads(bucket, (state, b) => FindUpload(state.Objects!, bucket, key, uploadId) is { } upload
+            ? upload
+            : StoreResult<MultipartUpload>.Fail(S3ErrorCode.NoSuchUpload));
 
-    public StoreResult<IPartWriter> BeginUploadPart(string bucket, string key, string uploadId, int partNumber)
-    {
-        var error = FindUpload(Volatile.Read(ref _visibleState), bucket, key, uploadId, out var b, out _);
-        if (error != S3ErrorCode.None)
-        {
-            return StoreResult<IPartWriter>.Fail(error);
-        }
+    public StoreResult<IPartWriter> BeginUploadPart(string bucket, string key, string uploadId, int partNumber) =>
+        ReadUploads(bucket, (state, b) => FindUpload(state.Objects!, bucket, key, uploadId) is null
+            ? StoreResult<IPartWriter>.Fail(S3ErrorCode.NoSuchUpload)
+            : new EnginePartWriter(this, bucket, b.Generation, key, uploadId, partNumber));
 
-        return new EnginePartWriter(this, bucket, b!.Generation, key, uploadId, partNumber);
-    }
-
-    public StoreResult<IReadOnlyList<PartInfo>> ListParts(string bucket, string key, string uploadId)
-    {
-        var error = FindUpload(Volatile.Read(ref _visibleState), bucket, key, uploadId, out _, out var upload);
-        if (error != S3ErrorCode.None)
-        {
-            return StoreResult<IReadOnlyList<PartInfo>>.Fail(error);
-        }
-
-        return upload!.Parts.Values.Select(p => p.Info).ToList(); // the dictionary is ordered by part number
-    }
+    public StoreResult<IReadOnlyList<PartInfo>> ListParts(string bucket, string key, string uploadId) =>
+        ReadUploads(bucket, (state, b) => FindUpload(state.Objects!, bucket, key, uploadId) is null
+            ? StoreResult<IReadOnlyList<PartInfo>>.Fail(S3ErrorCode.NoSuchUpload)
+            : _objects.GetParts(state.Objects!, bucket, uploadId).Select(p => p.Info).ToList()); // in part-number order
 
     public ValueTask<StoreResult<ObjectInfo>> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, ObjectInfo finalInfo, WriteCondition condition, CancellationToken cancellationToken)
     {
         ObjectInfo? published = null;
         var appended = AppendCommit(state =>
         {
-            var error = FindUpload(state, bucket, key, uploadId, out var b, out var upload);
+            var error = FindUploadForWrite(state, bucket, key, uploadId);
             if (error != S3ErrorCode.None)
             {
                 return Plan.Fail(error);
             }
 
+            var stored = _objects.GetParts(null, bucket, uploadId).ToDictionary(p => p.Info.PartNumber);
             var extents = ImmutableArray.CreateBuilder<WalLocation>();
             long length = 0;
             foreach (var part in parts)
             {
-                if (!upload!.Parts.TryGetValue(part.PartNumber, out var stored) || !ETags.Match(part.ETag, stored.Info.ETag))
+                if (!stored.TryGetValue(part.PartNumber, out var entry) || !ETags.Match(part.ETag, entry.Info.ETag))
                 {
                     return Plan.Fail(S3ErrorCode.InvalidPart, $"Part {part.PartNumber} was not uploaded or its ETag does not match.");
                 }
 
-                extents.AddRange(stored.Extents);
-                length += BodyChunker.Sum(stored.Extents);
+                extents.AddRange(entry.Extents);
+                length += BodyChunker.Sum(entry.Extents);
             }
 
             var check = condition.Evaluate(_objects.GetForWrite(bucket, key)?.Info);
@@ -85,7 +75,7 @@ public sealed partial class EngineObjectStore
             }
 
             published = finalInfo with { Size = length };
-            return Plan.Log(new CompleteUploadMutation(bucket, key, uploadId, published, extents.DrainToImmutable()));
+            return Plan.Log(new CompleteUploadMutation(bucket, key, uploadId, published, extents.DrainToImmutable(), stored.Count));
         });
         return appended.Error != S3ErrorCode.None
             ? ValueTask.FromResult(StoreResult<ObjectInfo>.Fail(appended.Error, appended.Message))
@@ -96,34 +86,27 @@ public sealed partial class EngineObjectStore
     {
         var appended = AppendCommit(state =>
         {
-            var error = FindUpload(state, bucket, key, uploadId, out _, out _);
-            return error != S3ErrorCode.None ? Plan.Fail(error) : Plan.Log(new AbortUploadMutation(bucket, uploadId));
+            var error = FindUploadForWrite(state, bucket, key, uploadId);
+            return error != S3ErrorCode.None ? Plan.Fail(error) : Plan.Log(new AbortUploadMutation(bucket, uploadId, _objects.GetParts(null, bucket, uploadId).Count));
         });
         return FinishAsync(appended, true);
     }
 
-    public StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix)
-    {
-        if (Volatile.Read(ref _visibleState).Bucket(bucket) is not { } b)
-        {
-            return StoreResult<IReadOnlyList<MultipartUpload>>.Fail(S3ErrorCode.NoSuchBucket);
-        }
-
-        return b.Uploads.Values.Select(u => u.Upload)
+    public StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix) =>
+        ReadUploads<IReadOnlyList<MultipartUpload>>(bucket, (state, b) => _objects.Uploads(state.Objects!, bucket)
             .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(u => u.Key, Utf8KeyComparer.Instance)
             .ThenBy(u => u.Initiated)
             .ThenBy(u => u.UploadId, StringComparer.Ordinal)
-            .ToList();
-    }
+            .ToList());
 
     internal ValueTask<StoreResult<PartInfo>> CommitPartAsync(string bucket, ulong bucketGeneration, string key, string uploadId, int partNumber, string etag, ObjectChecksum? checksum, ImmutableArray<WalLocation> extents)
     {
         var info = new PartInfo(partNumber, etag, BodyChunker.Sum(extents), _clock.GetUtcNow(), checksum);
         var appended = AppendCommit(state =>
         {
-            var error = FindUpload(state, bucket, key, uploadId, out var b, out _);
-            if (error == S3ErrorCode.None && b!.Generation != bucketGeneration)
+            var error = FindUploadForWrite(state, bucket, key, uploadId);
+            if (error == S3ErrorCode.None && state.Bucket(bucket)!.Generation != bucketGeneration)
             {
                 error = S3ErrorCode.NoSuchBucket;
             }
@@ -133,21 +116,37 @@ public sealed partial class EngineObjectStore
         return FinishAsync(appended, info);
     }
 
-    private static S3ErrorCode FindUpload(EngineState state, string bucket, string key, string uploadId, out BucketState? b, out UploadState? upload)
+    /// <summary>Under the commit lock: the upload in the write state, under its own key.</summary>
+    private S3ErrorCode FindUploadForWrite(EngineState state, string bucket, string key, string uploadId) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket
+        : FindUpload(null, bucket, key, uploadId) is null ? S3ErrorCode.NoSuchUpload
+        : S3ErrorCode.None;
+
+    /// <summary>The upload under the key it was started for: in a reader's version, or the write state when null.</summary>
+    private MultipartUpload? FindUpload(PublishedVersion? version, string bucket, string key, string uploadId) =>
+        _objects.GetUpload(version, bucket, uploadId) is { } upload && upload.Key == key ? upload : null;
+
+    /// <summary>Runs <paramref name="read"/> in a read section of the visible state's tree version, for a bucket that exists there.</summary>
+    private StoreResult<T> ReadUploads<T>(string bucket, Func<EngineState, BucketState, StoreResult<T>> read)
     {
-        upload = null;
-        b = state.Bucket(bucket);
-        if (b is null)
+        if (!TryEnter())
         {
-            return S3ErrorCode.NoSuchBucket;
+            return StoreResult<T>.Fail(S3ErrorCode.SlowDown, "The store is closing.");
         }
 
-        if (!b.Uploads.TryGetValue(uploadId, out upload) || upload.Upload.Key != key)
+        try
         {
-            upload = null;
-            return S3ErrorCode.NoSuchUpload;
+            using var reading = _objects.EnterRead();
+            var state = Volatile.Read(ref _visibleState);
+            return state.Bucket(bucket) is { } b ? read(state, b) : StoreResult<T>.Fail(S3ErrorCode.NoSuchBucket);
         }
-
-        return S3ErrorCode.None;
+        catch (PageCorruptionException corrupt)
+        {
+            return StoreResult<T>.Fail(S3ErrorCode.InternalError, IndexCorrupt(corrupt));
+        }
+        finally
+        {
+            Exit();
+        }
     }
 }

@@ -32,17 +32,19 @@ public sealed partial class EngineObjectStore
         var started = clock.GetTimestamp();
         var state = EngineState.Empty;
         byte[]? indexRecord = null;
+        List<LegacyUpload> legacyUploads = [];
         var bytes = checkpoints.Read();
         if (bytes is not null)
         {
-            (state, indexRecord) = CheckpointCodec.Decode(bytes);
+            (state, indexRecord, legacyUploads) = CheckpointCodec.Decode(bytes);
             options.Log?.Invoke($"engine: checkpoint loaded: {bytes.Length} bytes, {state.Buckets.Count} buckets, applied LSN {state.AppliedLsn}");
         }
 
         var objects = new ObjectIndex(BTree.Open(indexPages, indexRecord, options.IndexBufferPoolBytes, clock), options.ObjectCacheEntries);
         try
         {
-            state = Replay(wal, options, state, objects, out var report, started);
+            MoveLegacyUploads(objects, legacyUploads, state.AppliedLsn, options);
+            state = Replay(wal, options, state, objects, out var report, started, resealed: legacyUploads.Count > 0);
             return (state, objects, report);
         }
         catch
@@ -52,7 +54,32 @@ public sealed partial class EngineObjectStore
         }
     }
 
-    private static EngineState Replay(WriteAheadLog wal, EngineOptions options, EngineState state, ObjectIndex objects, out EngineRecoveryReport report, long started)
+    /// <summary>
+    /// A format-2 checkpoint kept uploads in progress beside the buckets; they go into the tree as
+    /// of the checkpoint's LSN, before redo (whose records find them there), and the next
+    /// checkpoint no longer lists them.
+    /// </summary>
+    private static void MoveLegacyUploads(ObjectIndex objects, List<LegacyUpload> uploads, ulong checkpointLsn, EngineOptions options)
+    {
+        if (uploads.Count == 0)
+        {
+            return;
+        }
+
+        objects.Tree.Reserve(uploads.Sum(u => ObjectIndex.PagesToWrite(u.Upload.Template, 0) + u.Parts.Sum(p => ObjectIndex.PagesToWritePart(p.Extents.Length))));
+        foreach (var (bucket, upload, parts) in uploads)
+        {
+            objects.PutUpload(bucket, upload, checkpointLsn);
+            foreach (var part in parts)
+            {
+                objects.PutPart(bucket, upload.UploadId, part, checkpointLsn);
+            }
+        }
+
+        options.Log?.Invoke($"engine: {uploads.Count} uploads in progress moved from a format-2 checkpoint into the index");
+    }
+
+    private static EngineState Replay(WriteAheadLog wal, EngineOptions options, EngineState state, ObjectIndex objects, out EngineRecoveryReport report, long started, bool resealed)
     {
         var clock = options.TimeProvider;
         var checkpointLsn = state.AppliedLsn;
@@ -98,7 +125,7 @@ public sealed partial class EngineObjectStore
         }
 
         RequireLiveExtents(state.Space, wal.FirstSegmentId);
-        state = state.AppliedLsn == checkpointLsn ? state.Sealed(objects.Tree.Visible) : state.Sealed(objects.Seal(state.AppliedLsn));
+        state = state.AppliedLsn == checkpointLsn && !resealed ? state.Sealed(objects.Tree.Visible) : state.Sealed(objects.Seal(state.AppliedLsn));
         objects.MakeVisible(state.Objects!);
         var elapsed = clock.GetElapsedTime(started);
         options.RecoveryProgress?.Invoke(new EngineRecoveryProgress("done", records, payloadBytes, payloadBytes, clock.GetElapsedTime(replayStarted)));

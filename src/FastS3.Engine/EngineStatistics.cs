@@ -33,6 +33,9 @@ public sealed record EngineStatistics
     /// <summary>Objects in the visible index.</summary>
     public required ulong IndexObjects { get; init; }
 
+    /// <summary>Entries of the index tree: objects, uploads in progress and their parts.</summary>
+    public required ulong IndexEntries { get; init; }
+
     /// <summary>Index page pins served from the buffer pool.</summary>
     public required long IndexPoolHits { get; init; }
 

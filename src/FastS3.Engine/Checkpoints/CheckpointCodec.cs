@@ -8,7 +8,7 @@ namespace FastS3.Engine.Checkpoints;
 
 /// <summary>
 /// An <see cref="EngineState"/> as checkpoint bytes (format 3): header, then buckets in name
-/// order (each with its object count and its uploads with their parts), the live bytes per log
+/// order (each with its object and upload counts: both live in the tree), the live bytes per log
 /// segment, the orchestrator's entries (external LSN mode: last LSN, low-water mark, and each
 /// pending entry as its record would log it; absent in format 2), and the object tree's checkpoint record (its root, page count and free pages: the
 /// objects themselves are in the tree's pages, flushed before this is written). The whole body is
@@ -28,17 +28,7 @@ internal static class CheckpointCodec
             encoder.WriteTime(bucket.Info.CreationDate);
             encoder.WriteUInt64(bucket.Generation);
             encoder.WriteInt64(bucket.ObjectCount);
-            encoder.WriteInt32(bucket.Uploads.Count);
-            foreach (var upload in bucket.Uploads.Values)
-            {
-                encoder.WriteUpload(upload.Upload);
-                encoder.WriteInt32(upload.Parts.Count);
-                foreach (var part in upload.Parts.Values)
-                {
-                    encoder.WritePartInfo(part.Info);
-                    encoder.WriteExtents(part.Extents.AsSpan());
-                }
-            }
+            encoder.WriteInt64(bucket.UploadCount);
         }
 
         encoder.WriteInt32(state.Space.LiveBytes.Count);
@@ -72,7 +62,7 @@ internal static class CheckpointCodec
     /// durably, so a bad one is media corruption and falling back to an empty index would lose
     /// every object silently.
     /// </summary>
-    public static (EngineState State, byte[] IndexRecord) Decode(ReadOnlySpan<byte> bytes)
+    public static (EngineState State, byte[] IndexRecord, List<LegacyUpload> LegacyUploads) Decode(ReadOnlySpan<byte> bytes)
     {
         var problem = CheckpointHeader.TryReadWithBody(bytes, out var header);
         if (problem is not null)
@@ -83,6 +73,7 @@ internal static class CheckpointCodec
         var body = bytes[CheckpointHeader.Size..];
         var decoder = new BinaryDecoder(body);
         var buckets = ImmutableSortedDictionary.CreateBuilder<string, BucketState>(StringComparer.Ordinal);
+        var legacy = new List<LegacyUpload>();
         var bucketCount = decoder.ReadCount(minBytesEach: 32);
         for (var b = 0; b < bucketCount; b++)
         {
@@ -95,23 +86,36 @@ internal static class CheckpointCodec
                 throw new InvalidDataException($"checkpoint gives bucket '{name}' {objectCount} objects");
             }
 
-            var uploads = ImmutableSortedDictionary.CreateBuilder<string, UploadState>(StringComparer.Ordinal);
-            var uploadCount = decoder.ReadCount(minBytesEach: 16);
-            for (var u = 0; u < uploadCount; u++)
+            long uploadCount;
+            if (header.FormatVersion >= 3)
             {
-                var upload = decoder.ReadUpload();
-                var parts = ImmutableSortedDictionary.CreateBuilder<int, PartEntry>();
-                var partCount = decoder.ReadCount(minBytesEach: 16);
-                for (var p = 0; p < partCount; p++)
+                uploadCount = decoder.ReadInt64();
+            }
+            else
+            {
+                // Format 2 kept uploads in progress here; they move into the tree at open.
+                uploadCount = decoder.ReadCount(minBytesEach: 16);
+                for (var u = 0; u < uploadCount; u++)
                 {
-                    var part = decoder.ReadPartInfo();
-                    parts.Add(part.PartNumber, new PartEntry(part, decoder.ReadExtents()));
-                }
+                    var upload = decoder.ReadUpload();
+                    var parts = new List<PartEntry>();
+                    var partCount = decoder.ReadCount(minBytesEach: 16);
+                    for (var p = 0; p < partCount; p++)
+                    {
+                        var part = decoder.ReadPartInfo();
+                        parts.Add(new PartEntry(part, decoder.ReadExtents()));
+                    }
 
-                uploads.Add(upload.UploadId, new UploadState(upload, parts.ToImmutable()));
+                    legacy.Add(new LegacyUpload(name, upload, parts));
+                }
             }
 
-            buckets.Add(name, new BucketState(new BucketInfo(name, created), generation, objectCount, uploads.ToImmutable()));
+            if (uploadCount < 0)
+            {
+                throw new InvalidDataException($"checkpoint gives bucket '{name}' {uploadCount} uploads");
+            }
+
+            buckets.Add(name, new BucketState(new BucketInfo(name, created), generation, objectCount, uploadCount));
         }
 
         var segments = decoder.ReadCount(minBytesEach: 16);
@@ -128,7 +132,7 @@ internal static class CheckpointCodec
         var ingest = header.FormatVersion >= 3 ? ReadIngest(ref decoder) : IngestState.None;
         var indexRecord = decoder.ReadBlob();
         decoder.ExpectEnd();
-        return (new EngineState(buckets.ToImmutable(), SegmentSpace.From(live), header.AppliedLsn, null, ingest), indexRecord);
+        return (new EngineState(buckets.ToImmutable(), SegmentSpace.From(live), header.AppliedLsn, null, ingest), indexRecord, legacy);
     }
 
     private static IngestState ReadIngest(ref BinaryDecoder decoder)
@@ -151,3 +155,6 @@ internal static class CheckpointCodec
         return new IngestState(lastLsn, lowWaterMark, pending.ToImmutable());
     }
 }
+
+/// <summary>An upload in progress as a format-2 checkpoint kept it (in the checkpoint, not the tree); recovery moves it into the tree.</summary>
+internal sealed record LegacyUpload(string Bucket, MultipartUpload Upload, IReadOnlyList<PartEntry> Parts);

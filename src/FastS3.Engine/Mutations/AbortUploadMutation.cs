@@ -3,9 +3,12 @@ using FastS3.Engine.State;
 
 namespace FastS3.Engine.Mutations;
 
-internal sealed class AbortUploadMutation(string bucket, string uploadId) : Mutation
+/// <param name="partCount">Write path only: the parts the upload has (their deletes need index pages).</param>
+internal sealed class AbortUploadMutation(string bucket, string uploadId, int partCount = 0) : Mutation
 {
     public override byte RecordType => EngineRecordType.AbortUpload;
+
+    public override int IndexPagesNeeded => ObjectIndex.PagesToEndUpload(partCount);
 
     public static AbortUploadMutation DecodeFields(ref BinaryDecoder decoder)
     {
@@ -16,13 +19,14 @@ internal sealed class AbortUploadMutation(string bucket, string uploadId) : Muta
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
+        RequireUpload(objects, bucket, uploadId, lsn);
         var space = state.Space;
-        foreach (var part in RequireUpload(b, uploadId, lsn).Parts.Values)
+        foreach (var part in objects.DeleteUpload(bucket, uploadId, lsn))
         {
             space = space.Remove(part.Extents);
         }
 
-        return state.WithBucket(b.WithoutUpload(uploadId), space, lsn);
+        return state.WithBucket(b.WithUploadCount(-1), space, lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

@@ -10,11 +10,12 @@ namespace FastS3.Engine.Mutations;
 /// CompleteMultipartUpload: one record stitches the listed parts' extents into the object (no
 /// byte is copied); the upload ends, unlisted parts and the key's old version die.
 /// </summary>
-internal sealed class CompleteUploadMutation(string bucket, string key, string uploadId, ObjectInfo info, ImmutableArray<WalLocation> extents) : Mutation
+/// <param name="partCount">Write path only: the parts the upload has (their deletes need index pages).</param>
+internal sealed class CompleteUploadMutation(string bucket, string key, string uploadId, ObjectInfo info, ImmutableArray<WalLocation> extents, int partCount = 0) : Mutation
 {
     public override byte RecordType => EngineRecordType.CompleteUpload;
 
-    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(info, extents.Length);
+    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(info, extents.Length) + ObjectIndex.PagesToEndUpload(partCount);
 
     public static CompleteUploadMutation DecodeFields(ref BinaryDecoder decoder)
     {
@@ -28,15 +29,15 @@ internal sealed class CompleteUploadMutation(string bucket, string key, string u
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        var upload = RequireUpload(b, uploadId, lsn);
+        RequireUpload(objects, bucket, uploadId, lsn);
         var space = state.Space;
-        foreach (var part in upload.Parts.Values)
+        foreach (var part in objects.DeleteUpload(bucket, uploadId, lsn))
         {
             space = space.Remove(part.Extents);
         }
 
         (space, var added) = ReplaceObject(space, objects, new ObjectEntry(bucket, key, info, extents, lsn, lsn), lsn);
-        return state.WithBucket(b.WithoutUpload(uploadId).WithObjectCount(added), space, lsn);
+        return state.WithBucket(b.WithUploadCount(-1).WithObjectCount(added), space, lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

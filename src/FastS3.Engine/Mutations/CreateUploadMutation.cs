@@ -14,15 +14,18 @@ internal sealed class CreateUploadMutation(string bucket, MultipartUpload upload
         return new(bucket, decoder.ReadUpload());
     }
 
+    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(upload.Template, 0);
+
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        if (b.Uploads.ContainsKey(upload.UploadId))
+        if (objects.GetUpload(null, bucket, upload.UploadId) is not null)
         {
             Inconsistent(lsn, $"upload '{upload.UploadId}' already exists");
         }
 
-        return state.WithBucket(b.WithUpload(UploadState.Start(upload)), lsn);
+        objects.PutUpload(bucket, upload, lsn);
+        return state.WithBucket(b.WithUploadCount(1), lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

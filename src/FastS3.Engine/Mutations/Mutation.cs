@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
+using FastS3.Storage;
 using FastS3.Wal;
 
 namespace FastS3.Engine.Mutations;
@@ -98,8 +99,8 @@ internal abstract class Mutation
     protected static BucketState RequireBucket(EngineState state, string bucket, ulong lsn) =>
         state.Bucket(bucket) ?? Inconsistent(lsn, $"bucket '{bucket}' does not exist");
 
-    protected static UploadState RequireUpload(BucketState bucket, string uploadId, ulong lsn) =>
-        bucket.Uploads.TryGetValue(uploadId, out var upload) ? upload : Inconsistent<UploadState>(lsn, $"upload '{uploadId}' does not exist");
+    protected static MultipartUpload RequireUpload(ObjectIndex objects, string bucket, string uploadId, ulong lsn) =>
+        objects.GetUpload(null, bucket, uploadId) ?? Inconsistent<MultipartUpload>(lsn, $"upload '{uploadId}' does not exist");
 
     [DoesNotReturn]
     protected static BucketState Inconsistent(ulong lsn, string what) => Inconsistent<BucketState>(lsn, what);

@@ -19,18 +19,20 @@ internal sealed class PutPartMutation(string bucket, string uploadId, PartInfo p
         return new(bucket, uploadId, part, decoder.ReadExtents());
     }
 
+    public override int IndexPagesNeeded => ObjectIndex.PagesToWritePart(extents.Length);
+
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        var upload = RequireUpload(b, uploadId, lsn);
+        RequireUpload(objects, bucket, uploadId, lsn);
         var space = state.Space;
-        if (upload.Parts.TryGetValue(part.PartNumber, out var old))
+        if (objects.GetPart(null, bucket, uploadId, part.PartNumber) is { } old)
         {
             space = space.Remove(old.Extents);
         }
 
-        var updated = upload with { Parts = upload.Parts.SetItem(part.PartNumber, new PartEntry(part, extents)) };
-        return state.WithBucket(b.WithUpload(updated), space.Add(extents), lsn);
+        objects.PutPart(bucket, uploadId, new PartEntry(part, extents), lsn);
+        return state.WithBucket(b, space.Add(extents), lsn);
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

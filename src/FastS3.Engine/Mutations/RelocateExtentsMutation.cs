@@ -22,9 +22,8 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
 
     public int MoveCount => moves.Length;
 
-    // The object's value keeps its size (same extent count): its path and overflow chain again.
-    // A part's relocation changes no index page.
-    public override int IndexPagesNeeded => uploadId is null ? ObjectIndex.PathPages + (moves.Length * 16 / 4096) + 64 : 0;
+    // The value keeps its size (same extent count): its path and, for an object, its overflow chain again.
+    public override int IndexPagesNeeded => uploadId is null ? ObjectIndex.PathPages + (moves.Length * 16 / 4096) + 64 : ObjectIndex.PagesToWritePart(moves.Length);
 
     /// <summary>True when <paramref name="current"/> (the target's extents now) still holds every source.</summary>
     public bool Applies(ImmutableArray<WalLocation> current) => !Rewrite(current, moves).IsDefault;
@@ -72,7 +71,6 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
         var b = RequireBucket(state, bucket, lsn);
-        var updated = b;
         if (uploadId is null)
         {
             if (objects.GetForWrite(bucket, key) is not { } entry)
@@ -85,16 +83,15 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
         }
         else
         {
-            var upload = RequireUpload(b, uploadId, lsn);
-            if (!upload.Parts.TryGetValue(partNumber, out var part))
+            if (objects.GetPart(null, bucket, uploadId, partNumber) is not { } part)
             {
                 return Inconsistent<EngineState>(lsn, $"relocated part {partNumber} of upload '{uploadId}' does not exist");
             }
 
-            updated = b.WithUpload(upload with { Parts = upload.Parts.SetItem(partNumber, part with { Extents = RequireRewrite(part.Extents, lsn) }) });
+            objects.PutPart(bucket, uploadId, part with { Extents = RequireRewrite(part.Extents, lsn) }, lsn);
         }
 
-        return state.WithBucket(updated, state.Space.Move(moves.Select(move => (move.From, move.To))), lsn);
+        return state.WithBucket(b, state.Space.Move(moves.Select(move => (move.From, move.To))), lsn);
     }
 
     private ImmutableArray<WalLocation> RequireRewrite(ImmutableArray<WalLocation> current, ulong lsn)

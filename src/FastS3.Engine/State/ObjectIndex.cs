@@ -23,7 +23,8 @@ namespace FastS3.Engine.State;
 ///   extents           u32 count, 16 bytes each
 ///   object info       key, size, ETag, dates, content headers, user metadata, checksum
 /// </code>
-/// Extents come before the metadata so compaction's scan decodes only them.
+/// Extents come before the metadata so compaction's scan decodes only them. Uploads in progress
+/// and their parts live in the same tree, beside the bucket's objects (see ObjectIndex.Uploads.cs).
 /// </summary>
 /// <remarks>
 /// <para>The writer (the engine's commit lock) changes the tree's write state and seals one
@@ -35,7 +36,7 @@ namespace FastS3.Engine.State;
 /// truth) and copies the value's bytes, and reuses the cached entry when its value LSN matches.
 /// A hot GET so allocates nothing, and a stale entry can never be served: its LSN would differ.</para>
 /// </remarks>
-internal sealed class ObjectIndex : IDisposable
+internal sealed partial class ObjectIndex : IDisposable
 {
     public const byte ValueFormat = 1;
 
@@ -96,8 +97,7 @@ internal sealed class ObjectIndex : IDisposable
             return null;
         }
 
-        _writerValue.ResetWrittenCount();
-        return _tree.TryGet(treeKey[..length], _writerValue) ? Decode(bucket, key, _writerValue.WrittenSpan) : null;
+        return Lookup(null, treeKey[..length]) is { } value ? Decode(bucket, key, value.WrittenSpan) : null;
     }
 
     /// <summary>Writes the key's new version (insert or replace); true when the key was new. Writer only.</summary>
@@ -147,9 +147,7 @@ internal sealed class ObjectIndex : IDisposable
             return null;
         }
 
-        var buffer = _threadValue ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        if (!_tree.TryGet(version, treeKey[..length], buffer))
+        if (Lookup(version, treeKey[..length]) is not { } buffer)
         {
             return null;
         }
@@ -175,6 +173,17 @@ internal sealed class ObjectIndex : IDisposable
     public BucketWalk Walk(PublishedVersion version, string bucket, string lowerBound, bool pastPrefix = false) => new BucketWalk(this, version, bucket).SeekTo(lowerBound, pastPrefix);
 
     public void Dispose() => _tree.Dispose();
+
+    /// <summary>
+    /// The value of <paramref name="treeKey"/> in <paramref name="version"/>, or in the write state
+    /// when null, copied into a reused buffer (the writer's, or the calling thread's); null if absent.
+    /// </summary>
+    private ArrayBufferWriter<byte>? Lookup(PublishedVersion? version, ReadOnlySpan<byte> treeKey)
+    {
+        var buffer = version is null ? _writerValue : _threadValue ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        return (version is null ? _tree.TryGet(treeKey, buffer) : _tree.TryGet(version, treeKey, buffer)) ? buffer : null;
+    }
 
     /// <summary>True when <paramref name="cached"/> is the decode of exactly this stored value (same key, same value LSN).</summary>
     private static bool IsDecodeOf([NotNullWhen(true)] ObjectEntry? cached, string bucket, string key, ReadOnlySpan<byte> value) =>
