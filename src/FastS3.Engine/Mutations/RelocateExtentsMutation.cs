@@ -22,8 +22,8 @@ internal sealed class RelocateExtentsMutation(string bucket, string key, string?
 
     public int MoveCount => moves.Length;
 
-    // The value keeps its size (same extent count): its path and, for an object, its overflow chain again.
-    public override int IndexPagesNeeded => uploadId is null ? ObjectIndex.PathPages + (moves.Length * 16 / 4096) + 64 : ObjectIndex.PagesToWritePart(moves.Length);
+    // The object's or part's value keeps its size (same extent count): its path and overflow chain again.
+    public override int IndexPagesNeeded => ObjectIndex.PathPages + (moves.Length * 16 / 4096) + 64;
 
     /// <summary>True when <paramref name="current"/> (the target's extents now) still holds every source.</summary>
     public bool Applies(ImmutableArray<WalLocation> current) => !Rewrite(current, moves).IsDefault;
