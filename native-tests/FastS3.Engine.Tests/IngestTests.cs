@@ -69,6 +69,60 @@ public sealed class IngestTests
     }
 
     [Fact]
+    public async Task Multipart_entries_stitch_the_parts_the_complete_names_when_the_low_water_mark_reaches_it()
+    {
+        var disk = new SimulatedDisk();
+        await using (var store = disk.Open(External(checkpointOnClose: false)))
+        {
+            Ok(await store.IngestCreateBucketAsync(1, "b", Created));
+            Ok(await store.AdvanceLowWaterMarkAsync(1));
+            var upload = new MultipartUpload("0000000000000000000000000000000a", "m", Created, Info("m", []), null, false);
+            byte[] a = Body(20, 20_000), b = Body(21, 5_000), a2 = Body(22, 30_000);
+            Ok(await store.IngestCreateUploadAsync(2, "b", upload));
+            Ok(await IngestPartAsync(store, 3, "b", upload, 1, a));
+            Ok(await IngestPartAsync(store, 4, "b", upload, 2, b));
+            Ok(await IngestPartAsync(store, 5, "b", upload, 1, a2)); // replaces part 1
+            Ok(await store.IngestCompleteUploadAsync(6, "b", "m", upload.UploadId, [new(1, ETagOf(a2)), new(2, ETagOf(b))], Info("m", [])));
+            Assert.Empty(store.ListMultipartUploads("b", "").Value!);
+
+            Ok(await store.AdvanceLowWaterMarkAsync(4));
+            Assert.Equal([upload.UploadId], store.ListMultipartUploads("b", "").Value!.Select(u => u.UploadId));
+            Assert.Equal([ETagOf(a), ETagOf(b)], store.ListParts("b", "m", upload.UploadId).Value!.Select(p => p.ETag));
+
+            var completed = await store.AdvanceLowWaterMarkAsync(6);
+            Ok(completed);
+            Assert.Equal(2, completed.Applied);
+            byte[] stitched = [.. a2, .. b];
+            Assert.Equal(stitched, await GetBytesAsync(store, "b", "m"));
+            Assert.Equal(35_000, store.GetObject("b", "m").Value!.Info.Size);
+            Assert.Empty(store.ListMultipartUploads("b", "").Value!);
+            Assert.Equal(35_000, store.LiveBytesBySegment().Values.Sum()); // the first part 1 died
+
+            // A Complete naming a part the upload does not have is skipped, on every replica; the upload stays.
+            var other = upload with { UploadId = "0000000000000000000000000000000b", Key = "n" };
+            Ok(await store.IngestCreateUploadAsync(7, "b", other));
+            Ok(await IngestPartAsync(store, 8, "b", other, 1, b));
+            Ok(await store.IngestCompleteUploadAsync(9, "b", "n", other.UploadId, [new(1, ETagOf(a))], Info("n", [])));
+            var skipped = await store.AdvanceLowWaterMarkAsync(9);
+            Assert.Equal([new IngestRefusal(9, S3ErrorCode.InvalidPart)], skipped.Refused!);
+            Assert.Equal([1], store.ListParts("b", "n", other.UploadId).Value!.Select(p => p.PartNumber));
+            Ok(await store.IngestAbortUploadAsync(10, "b", other.UploadId));
+            Ok(await store.AdvanceLowWaterMarkAsync(10));
+            Assert.Empty(store.ListMultipartUploads("b", "").Value!);
+            Assert.Equal(35_000, store.LiveBytesBySegment().Values.Sum());
+        }
+
+        await using (var store = disk.CrashCopy().Open(External()))
+        {
+            Assert.Equal(["m"], store.ListObjects("b", new ListRequest("", null, null, 10)).Value!.Objects.Select(o => o.Key));
+            byte[] stitched = [.. Body(22, 30_000), .. Body(21, 5_000)];
+            Assert.Equal(stitched, await GetBytesAsync(store, "b", "m"));
+            Assert.Empty(store.ListMultipartUploads("b", "").Value!);
+            Assert.Equal(35_000, store.LiveBytesBySegment().Values.Sum());
+        }
+    }
+
+    [Fact]
     public async Task A_duplicate_or_out_of_order_lsn_and_a_bad_watermark_are_refused_and_change_nothing()
     {
         var disk = new SimulatedDisk();
@@ -402,6 +456,21 @@ public sealed class IngestTests
             }
 
             return await put!.CommitAsync(Info(key, body));
+        }
+    }
+
+    private static async Task<IngestResult> IngestPartAsync(EngineObjectStore store, ulong lsn, string bucket, MultipartUpload upload, int partNumber, byte[] body)
+    {
+        var begun = store.BeginIngestPart(lsn, bucket, upload.Key, upload.UploadId, partNumber, out var put);
+        if (!begun.IsOk)
+        {
+            return begun;
+        }
+
+        await using (put)
+        {
+            Assert.True((await put!.WriteAsync(body)).IsSuccess);
+            return await put.CommitAsync(new PartInfo(partNumber, ETagOf(body), body.Length, Created, null));
         }
     }
 

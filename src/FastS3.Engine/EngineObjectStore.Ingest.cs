@@ -1,6 +1,8 @@
 using FastS3.Common.Errors;
+using FastS3.Engine.Format;
 using FastS3.Engine.Mutations;
 using FastS3.Engine.State;
+using FastS3.Storage;
 using FastS3.Wal;
 
 namespace FastS3.Engine;
@@ -75,7 +77,30 @@ public sealed partial class EngineObjectStore
     /// object's metadata. An LSN that is already too low fails here, before any byte is written;
     /// the commit checks again (entries may race).
     /// </summary>
-    public IngestResult BeginIngestPut(ulong lsn, string bucket, string key, out IngestPut? put)
+    public IngestResult BeginIngestPut(ulong lsn, string bucket, string key, out IngestPut? put) =>
+        BeginIngestBody(lsn, new DataOwner(bucket, key, null, 0), out put);
+
+    /// <summary>Entry: write a part of an upload an earlier entry created (skipped when, at the low-water mark, the upload is gone).</summary>
+    public IngestResult BeginIngestPart(ulong lsn, string bucket, string key, string uploadId, int partNumber, out IngestPut? put) =>
+        BeginIngestBody(lsn, new DataOwner(bucket, key, uploadId, partNumber), out put);
+
+    /// <summary>Entry: start a multipart upload, with the id and initiation time the orchestrator chose (every replica agrees).</summary>
+    public ValueTask<IngestResult> IngestCreateUploadAsync(ulong lsn, string bucket, MultipartUpload upload) =>
+        ObjectIndex.Fits(bucket, upload.Key) ? IngestAsync(lsn, null, new CreateUploadMutation(bucket, upload)) : ValueTask.FromResult(KeyTooLong);
+
+    /// <summary>
+    /// Entry: complete an upload from the listed parts (by number and ETag, in ascending order).
+    /// The parts are resolved when the low-water mark reaches the entry; one that is missing or
+    /// has another ETag skips it (InvalidPart), and the upload stays.
+    /// </summary>
+    public ValueTask<IngestResult> IngestCompleteUploadAsync(ulong lsn, string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, ObjectInfo info) =>
+        IngestAsync(lsn, null, new CompleteUploadPartsMutation(bucket, key, uploadId, [.. parts.Select(p => new CompletedPart(p.PartNumber, p.ETag))], info));
+
+    /// <summary>Entry: abort an upload (skipped when, at the low-water mark, it is gone).</summary>
+    public ValueTask<IngestResult> IngestAbortUploadAsync(ulong lsn, string bucket, string uploadId) =>
+        IngestAsync(lsn, null, new AbortUploadMutation(bucket, uploadId));
+
+    private IngestResult BeginIngestBody(ulong lsn, DataOwner owner, out IngestPut? put)
     {
         put = null;
         if (!IsOrchestrated)
@@ -92,7 +117,7 @@ public sealed partial class EngineObjectStore
         {
             var floor = _wal.LastAssignedLsn; // every record of this body comes after it
             _ingestFloors.Add(floor);
-            put = new IngestPut(this, lsn, bucket, key, floor);
+            put = new IngestPut(this, lsn, owner, floor);
         }
 
         return IngestResult.Ok;
@@ -134,7 +159,7 @@ public sealed partial class EngineObjectStore
 
                 var batch = ingest.Pending.TakeWhile(p => p.Lsn <= lowWaterMark).Take(EntriesPerLowWaterMarkRecord).ToList();
                 var target = batch.Count == EntriesPerLowWaterMarkRecord ? batch[^1].Lsn : lowWaterMark;
-                step = new LowWaterMarkMutation(target, batch.Sum(p => p.Mutation.IndexPagesNeeded));
+                step = new LowWaterMarkMutation(target, batch.Sum(p => p.Mutation.IndexPagesNeededAt(_objects)));
                 return Plan.Log(step);
             });
 

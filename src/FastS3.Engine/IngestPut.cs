@@ -1,39 +1,38 @@
+using System.Collections.Immutable;
 using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.Mutations;
 using FastS3.Engine.State;
 using FastS3.Storage;
+using FastS3.Wal;
 
 namespace FastS3.Engine;
 
 /// <summary>
-/// External LSN mode: an orchestrator entry that writes an object. The body streams into the log
-/// in chunks as a client PUT's does (bounded memory, whatever the size); <see cref="CommitAsync"/>
-/// logs the entry at its LSN and returns once it is durable. The object becomes visible when the
-/// orchestrator's low-water mark passes the entry. Disposing without a commit leaves dead bytes
+/// External LSN mode: an orchestrator entry that writes an object or a part of a multipart upload.
+/// The body streams into the log in chunks as a client PUT's does (bounded memory, whatever the
+/// size); <c>CommitAsync</c> logs the entry at its LSN and returns once it is durable. It applies
+/// when the orchestrator's low-water mark passes it. Disposing without a commit leaves dead bytes
 /// that compaction reclaims.
 /// </summary>
 public sealed class IngestPut : IAsyncDisposable
 {
     private readonly EngineObjectStore _store;
-    private readonly ulong _lsn;
-    private readonly string _bucket;
-    private readonly string _key;
+    private readonly DataOwner _owner;
     private readonly BodyChunker _body;
     private ulong? _floor;
 
-    internal IngestPut(EngineObjectStore store, ulong lsn, string bucket, string key, ulong floor)
+    internal IngestPut(EngineObjectStore store, ulong lsn, DataOwner owner, ulong floor)
     {
         _store = store;
-        _lsn = lsn;
-        _bucket = bucket;
-        _key = key;
+        Lsn = lsn;
+        _owner = owner;
         _floor = floor;
-        _body = new BodyChunker(store, new DataOwner(bucket, key, null, 0));
+        _body = new BodyChunker(store, owner);
     }
 
     /// <summary>The orchestrator's LSN of this entry.</summary>
-    public ulong Lsn => _lsn;
+    public ulong Lsn { get; }
 
     public long BytesWritten => _body.BytesWritten;
 
@@ -42,35 +41,29 @@ public sealed class IngestPut : IAsyncDisposable
         _body.WriteAsync(data, "The body could not be written to the log.", cancellationToken);
 
     /// <summary>
-    /// Logs the entry: <paramref name="info"/> (as the orchestrator replicates it: size, ETag,
+    /// Logs an object entry: <paramref name="info"/> (as the orchestrator replicates it: size, ETag,
     /// checksums, headers) over the body written. Refused without a trace when the LSN is not above
     /// the last entry's or the body's size disagrees with <paramref name="info"/>.
     /// </summary>
-    public async ValueTask<IngestResult> CommitAsync(ObjectInfo info)
+    public ValueTask<IngestResult> CommitAsync(ObjectInfo info)
     {
-        if (info.Size != _body.BytesWritten)
+        if (_owner.UploadId is not null)
         {
-            await DisposeAsync();
-            return new IngestResult(IngestStatus.Rejected, $"The entry says {info.Size} bytes but {_body.BytesWritten} were written.", S3ErrorCode.IncompleteBody);
+            throw new InvalidOperationException("this entry writes a part: commit it with its PartInfo");
         }
 
-        if (!ObjectIndex.Fits(_bucket, _key))
+        return CommitAsync(info.Size, extents => new PutObjectMutation(_owner.Bucket, _owner.Key, info, extents));
+    }
+
+    /// <summary>Logs a part entry: <paramref name="info"/> (its number, ETag, size, checksum) over the body written.</summary>
+    public ValueTask<IngestResult> CommitAsync(PartInfo info)
+    {
+        if (_owner.UploadId is not { } uploadId || info.PartNumber != _owner.PartNumber)
         {
-            await DisposeAsync();
-            return EngineObjectStore.KeyTooLong;
+            throw new InvalidOperationException($"this entry writes {(_owner.UploadId is null ? "an object" : $"part {_owner.PartNumber}")}, not part {info.PartNumber}");
         }
 
-        var error = _body.Finish(out var extents);
-        if (error != S3ErrorCode.None)
-        {
-            await DisposeAsync();
-            return new IngestResult(IngestStatus.Rejected, "The body could not be written to the log.", error);
-        }
-
-        var floor = _floor!.Value;
-        var logged = _store.IngestAsync(_lsn, floor, new PutObjectMutation(_bucket, _key, info, extents));
-        await DisposeAsync(); // the entry is in the write state (or refused): its floor and pin are no longer needed
-        return await logged;
+        return CommitAsync(info.Size, extents => new PutPartMutation(_owner.Bucket, uploadId, info, extents));
     }
 
     public ValueTask DisposeAsync()
@@ -83,5 +76,31 @@ public sealed class IngestPut : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<IngestResult> CommitAsync(long size, Func<ImmutableArray<WalLocation>, Mutation> entry)
+    {
+        if (size != _body.BytesWritten)
+        {
+            await DisposeAsync();
+            return new IngestResult(IngestStatus.Rejected, $"The entry says {size} bytes but {_body.BytesWritten} were written.", S3ErrorCode.IncompleteBody);
+        }
+
+        if (!ObjectIndex.Fits(_owner.Bucket, _owner.Key))
+        {
+            await DisposeAsync();
+            return EngineObjectStore.KeyTooLong;
+        }
+
+        var error = _body.Finish(out var extents);
+        if (error != S3ErrorCode.None)
+        {
+            await DisposeAsync();
+            return new IngestResult(IngestStatus.Rejected, "The body could not be written to the log.", error);
+        }
+
+        var logged = _store.IngestAsync(Lsn, _floor!.Value, entry(extents));
+        await DisposeAsync(); // the entry is in the write state (or refused): its floor and pin are no longer needed
+        return await logged;
     }
 }

@@ -39,6 +39,9 @@ internal static class EngineRecordType
     /// <summary>External LSN mode: the orchestrator dropped its entries above an LSN; the pending ones are undone (a compensation record).</summary>
     public const byte TruncateSuffix = 13;
 
+    /// <summary>External LSN mode, inside an entry only: a Complete that names its parts by number and ETag; their extents are resolved when it applies.</summary>
+    public const byte CompleteUploadParts = 14;
+
     /// <summary>First byte of every commit record payload; bump when a layout changes.</summary>
     public const byte FormatVersion = 1;
 }

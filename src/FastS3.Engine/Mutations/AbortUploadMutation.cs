@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 
@@ -9,6 +10,13 @@ internal sealed class AbortUploadMutation(string bucket, string uploadId, int pa
     public override byte RecordType => EngineRecordType.AbortUpload;
 
     public override int IndexPagesNeeded => ObjectIndex.PagesToEndUpload(partCount);
+
+    public override int IndexPagesNeededAt(ObjectIndex objects) => ObjectIndex.PagesToEndUpload(objects.GetParts(null, bucket, uploadId).Count);
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket
+        : objects.GetUpload(null, bucket, uploadId) is null ? S3ErrorCode.NoSuchUpload
+        : S3ErrorCode.None;
 
     public static AbortUploadMutation DecodeFields(ref BinaryDecoder decoder)
     {

@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
 using FastS3.Storage;
@@ -7,6 +8,11 @@ namespace FastS3.Engine.Mutations;
 internal sealed class CreateUploadMutation(string bucket, MultipartUpload upload) : Mutation
 {
     public override byte RecordType => EngineRecordType.CreateUpload;
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket
+        : objects.GetUpload(null, bucket, upload.UploadId) is not null ? S3ErrorCode.InvalidArgument // the orchestrator reused an upload id
+        : S3ErrorCode.None;
 
     public static CreateUploadMutation DecodeFields(ref BinaryDecoder decoder)
     {

@@ -23,8 +23,10 @@ internal sealed class IngestedMutation(ulong lsn, ulong floorLsn, Mutation entry
 
     public Mutation Entry => entry;
 
-    /// <summary>The changes an orchestrator may send: buckets and whole objects.</summary>
-    public static bool IsIngestible(byte type) => type is EngineRecordType.CreateBucket or EngineRecordType.DeleteBucket or EngineRecordType.PutObject or EngineRecordType.DeleteObject;
+    /// <summary>The changes an orchestrator may send: buckets, objects, and multipart uploads (a Complete names its parts).</summary>
+    public static bool IsIngestible(byte type) => type is EngineRecordType.CreateBucket or EngineRecordType.DeleteBucket
+        or EngineRecordType.PutObject or EngineRecordType.DeleteObject
+        or EngineRecordType.CreateUpload or EngineRecordType.PutPart or EngineRecordType.CompleteUploadParts or EngineRecordType.AbortUpload;
 
     public static IngestedMutation DecodeFields(ref BinaryDecoder decoder)
     {

@@ -28,7 +28,10 @@ internal abstract class Mutation
     /// <summary>Body extents this change makes live (an orchestrator entry's data is live while it waits).</summary>
     public virtual ImmutableArray<WalLocation> DataExtents => [];
 
-    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.TruncateSuffix;
+    public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.CompleteUploadParts;
+
+    /// <summary>Index pages applying this to the write state of <paramref name="objects"/> may allocate (a change whose size depends on the state looks it up).</summary>
+    public virtual int IndexPagesNeededAt(ObjectIndex objects) => IndexPagesNeeded;
 
     /// <summary>
     /// For an orchestrator entry reaching the low-water mark: why it cannot apply to
@@ -73,6 +76,7 @@ internal abstract class Mutation
             EngineRecordType.Ingested => IngestedMutation.DecodeFields(ref decoder),
             EngineRecordType.LowWaterMark => LowWaterMarkMutation.DecodeFields(ref decoder),
             EngineRecordType.TruncateSuffix => TruncateSuffixMutation.DecodeFields(ref decoder),
+            EngineRecordType.CompleteUploadParts => CompleteUploadPartsMutation.DecodeFields(ref decoder),
             _ => throw new InvalidDataException($"unknown commit record type {type}"),
         };
         decoder.ExpectEnd();

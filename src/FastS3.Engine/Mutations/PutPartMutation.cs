@@ -1,3 +1,4 @@
+using FastS3.Common.Errors;
 using System.Collections.Immutable;
 using FastS3.Engine.Format;
 using FastS3.Engine.State;
@@ -10,6 +11,13 @@ namespace FastS3.Engine.Mutations;
 internal sealed class PutPartMutation(string bucket, string uploadId, PartInfo part, ImmutableArray<WalLocation> extents) : Mutation
 {
     public override byte RecordType => EngineRecordType.PutPart;
+
+    public override ImmutableArray<WalLocation> DataExtents => extents;
+
+    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
+        state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket
+        : objects.GetUpload(null, bucket, uploadId) is null ? S3ErrorCode.NoSuchUpload
+        : S3ErrorCode.None;
 
     public static PutPartMutation DecodeFields(ref BinaryDecoder decoder)
     {
