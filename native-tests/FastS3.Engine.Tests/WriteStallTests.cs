@@ -34,7 +34,8 @@ public sealed class WriteStallTests
 
             // 240 x 9 KB written over 36 KB live: without the stall the log would hold ~2.2 MB
             // (34 segments). The budget is 36 KB / 0.5 + 4 segments = 328 KB.
-            Assert.True(store.WriteStalls > 0, "the log outgrew its budget: writes must have waited");
+            // Whether a write then waits depends on who runs first, the writer or the woken compactor.
+            Assert.True(store.StallEpisodes > 0, "the log outgrew its budget: the stall must have begun");
             Assert.True(peakLogBytes <= 10L * SegmentBytes, $"the log reached {peakLogBytes >> 10} KiB");
             Assert.True(store.GetStatistics().CompactionSegmentsReleased > 0);
             foreach (var (key, bytes) in model)

@@ -18,6 +18,7 @@ public sealed partial class EngineObjectStore
 
     private volatile bool _writesStalled;
     private long _writeStalls;
+    private long _stallEpisodes;
     private TaskCompletionSource _compactionProgress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True while body writes wait for compaction.</summary>
@@ -25,6 +26,12 @@ public sealed partial class EngineObjectStore
 
     /// <summary>Body writes that had to wait for compaction since the store opened.</summary>
     public long WriteStalls => Interlocked.Read(ref _writeStalls);
+
+    /// <summary>
+    /// Times the stall began since the store opened. A stall the compactor ends before the next
+    /// body write looks makes no write wait, so this can be above zero with <see cref="WriteStalls"/> at zero.
+    /// </summary>
+    public long StallEpisodes => Interlocked.Read(ref _stallEpisodes);
 
     /// <summary>Before a body chunk is appended: at once unless writes are stalled; then after compaction made room, or SlowDown.</summary>
     internal ValueTask<S3ErrorCode> AwaitWriteRoomAsync(CancellationToken cancellationToken) =>
@@ -50,6 +57,7 @@ public sealed partial class EngineObjectStore
         _writesStalled = stalled;
         if (stalled)
         {
+            Interlocked.Increment(ref _stallEpisodes);
             _options.Log?.Invoke($"engine: writes stalled: the log holds {logBytes >> 20} MiB for a budget of {(long)budget >> 20} MiB; waiting for compaction");
             _compactionWake.Set();
         }
