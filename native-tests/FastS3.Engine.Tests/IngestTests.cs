@@ -278,6 +278,7 @@ public sealed class IngestTests
         Assert.Empty(sink.Announced);
         var compacted = store.Compact(force: true);
         Assert.Equal(0, compacted.SegmentsReleased);
+        Assert.Equal(0, compacted.SegmentsRewritten); // not even copied around: they cannot be released yet
         Assert.Equal(IngestStatus.Ok, (await store.AdvanceLowWaterMarkAsync(1)).Status); // a no-op advance moves nothing
         Assert.Empty(sink.Announced);
 

@@ -171,14 +171,18 @@ public sealed partial class EngineObjectStore
     /// <summary>
     /// The oldest sealed segments, while the sealed log's live fraction is under the threshold (or
     /// all of them, up to the per-pass cap, when forced). Segments with no live bytes are not
-    /// victims: they need no copy and the release takes them with the prefix.
+    /// victims: they need no copy and the release takes them with the prefix. Only segments the
+    /// log could release now are considered: in external LSN mode, those above its low-water mark
+    /// hold entries an orchestrator may still truncate, and copying around them would be redone
+    /// every pass until it commits them.
     /// </summary>
     private List<ulong> ChooseVictims(bool force)
     {
         var space = Volatile.Read(ref _visibleState).Space;
         long LiveOf(ulong id) => space.LiveOf(id);
         var active = _wal.ActiveSegmentId;
-        var sealedIds = _wal.SegmentIds.Where(id => id < active).ToList();
+        var releasable = _wal.AnnouncedThroughSegmentId;
+        var sealedIds = _wal.SegmentIds.Where(id => id < active && id <= releasable).ToList();
         var segmentBytes = (double)_options.SegmentSizeBytes;
         var sealedLive = sealedIds.Sum(LiveOf);
         var victims = new List<ulong>();

@@ -145,6 +145,33 @@ public sealed partial class WriteAheadLog
     }
 
     /// <summary>
+    /// The highest segment id that, with every live segment before it, has been handed to the sink
+    /// (sealed, durable, at or below the LWM): the furthest <see cref="ReleaseSegmentsThrough"/> can
+    /// go now. 0 when the first live segment has not been.
+    /// </summary>
+    public ulong AnnouncedThroughSegmentId
+    {
+        get
+        {
+            lock (_announceLock)
+            {
+                ulong through = 0;
+                foreach (var segment in Volatile.Read(ref _segmentTable).Segments)
+                {
+                    if (!segment.IsAnnounced)
+                    {
+                        break;
+                    }
+
+                    through = segment.Id;
+                }
+
+                return through;
+            }
+        }
+    }
+
+    /// <summary>
     /// Retires segments with id &lt;= <paramref name="segmentId"/> (e.g. shipped to the cold tier and
     /// no longer referenced by the index): their files go back to the recycle pool. Only segments
     /// already handed to the sink (sealed, durable, at or below the LWM) can be released.
