@@ -13,7 +13,8 @@ namespace FastS3.Engine;
 /// The body streams into the log in chunks as a client PUT's does (bounded memory, whatever the
 /// size); <c>CommitAsync</c> logs the entry at its LSN and returns once it is durable. It applies
 /// when the orchestrator's low-water mark passes it. Disposing without a commit leaves dead bytes
-/// that compaction reclaims.
+/// that compaction reclaims. Until it is committed or disposed, it holds the log's low-water mark
+/// below its first record: sealed segments after that do not go to the sink and are not released.
 /// </summary>
 public sealed class IngestPut : IAsyncDisposable
 {
