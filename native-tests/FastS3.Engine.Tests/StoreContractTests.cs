@@ -308,6 +308,41 @@ public abstract class StoreContractTests : IAsyncLifetime
         AssertSameUpload(other, Store.ListMultipartUploads(Bucket, "y").Value!.Single());
     }
 
+    /// <summary>
+    /// Pages of uploads follow S3's markers: (key, upload id) order, which is initiation order within
+    /// a key; each upload once; keys compare as UTF-8 bytes, a NUL and a prefix included.
+    /// </summary>
+    [Fact]
+    public void Uploads_page_by_key_and_upload_id_markers_each_once_in_order()
+    {
+        string[] keys = ["k", "ka", "k\0", "k", "k\0a", "b", "k"];
+        var created = keys.Select(k => Store.CreateMultipartUpload(Bucket, Info(k, []), null, false).Value!).ToList();
+        var expected = created.OrderBy(u => u.Key, Utf8KeyComparer.Instance).ThenBy(u => u.Initiated).ThenBy(u => u.UploadId, StringComparer.Ordinal).ToList();
+        Assert.Equal(["b", "k", "k", "k", "k\0", "k\0a", "ka"], expected.Select(u => u.Key));
+        Assert.Equal(expected.Select(u => u.UploadId), Store.ListMultipartUploads(Bucket, "").Value!.Select(u => u.UploadId));
+
+        // Walk pages of two the way the S3 layer does: the last upload of a page is the next marker.
+        var seen = new List<string>();
+        string keyMarker = "", idMarker = "";
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = Store.ListMultipartUploads(Bucket, "", keyMarker, idMarker, 2).Value!;
+            seen.AddRange(page.Select(u => u.UploadId));
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            (keyMarker, idMarker) = (page[^1].Key, page[^1].UploadId);
+        }
+
+        Assert.Equal(expected.Select(u => u.UploadId), seen);
+        Assert.Equal(["k\0", "k\0a"], Store.ListMultipartUploads(Bucket, "k\0").Value!.Select(u => u.Key));
+        Assert.Equal(["k\0", "k\0a", "ka"], Store.ListMultipartUploads(Bucket, "k", keyMarker: "k").Value!.Select(u => u.Key)); // no id marker: after the key
+        Assert.Equal(["ka"], Store.ListMultipartUploads(Bucket, "ka", keyMarker: "b").Value!.Select(u => u.Key)); // a marker before the prefix
+        Assert.Equal(2, Store.ListMultipartUploads(Bucket, "k", keyMarker: "k", uploadIdMarker: expected[1].UploadId).Value!.Count(u => u.Key == "k"));
+    }
+
     /// <summary>An upload read back (the engine decodes it from its index) equals the one created.</summary>
     protected static void AssertSameUpload(MultipartUpload expected, MultipartUpload actual)
     {

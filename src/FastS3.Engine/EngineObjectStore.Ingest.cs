@@ -86,7 +86,7 @@ public sealed partial class EngineObjectStore
 
     /// <summary>Entry: start a multipart upload, with the id and initiation time the orchestrator chose (every replica agrees).</summary>
     public ValueTask<IngestResult> IngestCreateUploadAsync(ulong lsn, string bucket, MultipartUpload upload) =>
-        ObjectIndex.Fits(bucket, upload.Key) ? IngestAsync(lsn, null, new CreateUploadMutation(bucket, upload)) : ValueTask.FromResult(KeyTooLong);
+        ObjectIndex.UploadFits(bucket, upload.Key, upload.UploadId) ? IngestAsync(lsn, null, new CreateUploadMutation(bucket, upload)) : ValueTask.FromResult(KeyTooLong);
 
     /// <summary>
     /// Entry: complete an upload from the listed parts (by number and ETag, in ascending order).

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using FastS3.Common.Errors;
 using FastS3.Engine.Index;
 using FastS3.Engine.Mutations;
@@ -19,10 +18,10 @@ public sealed partial class EngineObjectStore
     /// </summary>
     public StoreResult<MultipartUpload> CreateMultipartUpload(string bucket, ObjectInfo template, string? checksumAlgorithm, bool fullObjectChecksum)
     {
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var upload = new MultipartUpload(id, template.Key, _clock.GetUtcNow(), template, checksumAlgorithm, fullObjectChecksum);
-        var appended = AppendCommit(state => state.Bucket(bucket) is null
-            ? Plan.Fail(S3ErrorCode.NoSuchBucket)
+        var initiated = _clock.GetUtcNow();
+        var upload = new MultipartUpload(UploadListing.NewId(initiated), template.Key, initiated, template, checksumAlgorithm, fullObjectChecksum);
+        var appended = AppendCommit(state => state.Bucket(bucket) is null ? Plan.Fail(S3ErrorCode.NoSuchBucket)
+            : !ObjectIndex.UploadFits(bucket, upload.Key, upload.UploadId) ? Plan.Fail(S3ErrorCode.KeyTooLongError, $"The index holds keys of up to {ObjectIndex.MaxTreeKeyBytes} bytes including the bucket name.")
             : Plan.Log(new CreateUploadMutation(bucket, upload)));
         var finished = FinishAsync(appended, upload);
         return finished.IsCompleted ? finished.Result : finished.AsTask().GetAwaiter().GetResult();
@@ -92,13 +91,8 @@ public sealed partial class EngineObjectStore
         return FinishAsync(appended, true);
     }
 
-    public StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix) =>
-        ReadUploads<IReadOnlyList<MultipartUpload>>(bucket, (state, b) => _objects.Uploads(state.Objects!, bucket)
-            .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .OrderBy(u => u.Key, Utf8KeyComparer.Instance)
-            .ThenBy(u => u.Initiated)
-            .ThenBy(u => u.UploadId, StringComparer.Ordinal)
-            .ToList());
+    public StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix, string keyMarker = "", string uploadIdMarker = "", int maxUploads = int.MaxValue) =>
+        ReadUploads<IReadOnlyList<MultipartUpload>>(bucket, (state, b) => _objects.Uploads(state.Objects!, bucket, prefix, keyMarker, uploadIdMarker, maxUploads));
 
     internal ValueTask<StoreResult<PartInfo>> CommitPartAsync(string bucket, ulong bucketGeneration, string key, string uploadId, int partNumber, string etag, ObjectChecksum? checksum, ImmutableArray<WalLocation> extents)
     {

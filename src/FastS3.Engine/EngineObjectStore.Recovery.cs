@@ -66,7 +66,7 @@ public sealed partial class EngineObjectStore
             return;
         }
 
-        objects.Tree.Reserve(uploads.Sum(u => ObjectIndex.PagesToWrite(u.Upload.Template, 0) + u.Parts.Sum(p => ObjectIndex.PagesToWritePart(p.Extents.Length))));
+        objects.Tree.Reserve(uploads.Sum(u => ObjectIndex.PagesToWriteUpload(u.Upload) + u.Parts.Sum(p => ObjectIndex.PagesToWritePart(p.Extents.Length))));
         foreach (var (bucket, upload, parts) in uploads)
         {
             objects.PutUpload(bucket, upload, checkpointLsn);

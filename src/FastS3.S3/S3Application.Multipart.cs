@@ -213,27 +213,10 @@ public sealed partial class S3Application
         var keyMarker = q.Get("key-marker") ?? string.Empty;
         var uploadIdMarker = q.Get("upload-id-marker") ?? string.Empty;
         var maxUploads = ParsePageSize(q.Get("max-uploads"), "max-uploads");
-        var all = _store.ListMultipartUploads(r.Bucket!, prefix);
-        Check(all);
-
-        // After (key-marker, upload-id-marker): keys greater than the marker, or the same key with a later upload.
-        var markerIndex = -1;
-        var list = all.Value!;
-        if (keyMarker.Length > 0)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                var cmp = Utf8KeyComparer.Instance.Compare(list[i].Key, keyMarker);
-                if (cmp < 0 || (cmp == 0 && (uploadIdMarker.Length == 0 || string.CompareOrdinal(list[i].UploadId, uploadIdMarker) <= 0)))
-                {
-                    markerIndex = i;
-                }
-            }
-        }
-
-        var after = list.Skip(markerIndex + 1).ToList();
-        var page = after.Take(maxUploads).ToList();
-        var truncated = after.Count > page.Count;
+        var listed = _store.ListMultipartUploads(r.Bucket!, prefix, keyMarker, uploadIdMarker, maxUploads + 1); // one more: is the page truncated?
+        Check(listed);
+        var page = listed.Value!.Take(maxUploads).ToList();
+        var truncated = listed.Value!.Count > page.Count;
 
         var xml = new XmlOut();
         xml.Declaration().Open("ListMultipartUploadsResult", s3Namespace: true)

@@ -39,6 +39,10 @@ public interface IObjectStore : IAsyncDisposable
 
     ValueTask<StoreResult<bool>> AbortMultipartUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Uploads in progress in key then initiation order.</summary>
-    StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix);
+    /// <summary>
+    /// Uploads in progress whose key starts with <paramref name="prefix"/>, after the markers
+    /// (<see cref="UploadListing.IsAfter"/>), in <see cref="UploadListing.Compare"/> order, at most
+    /// <paramref name="maxUploads"/>.
+    /// </summary>
+    StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix, string keyMarker = "", string uploadIdMarker = "", int maxUploads = int.MaxValue);
 }

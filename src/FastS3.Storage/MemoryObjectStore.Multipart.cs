@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using FastS3.Common.Errors;
 
 namespace FastS3.Storage;
@@ -13,8 +12,9 @@ public sealed partial class MemoryObjectStore
             return StoreResult<MultipartUpload>.Fail(S3ErrorCode.NoSuchBucket);
         }
 
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var upload = new MultipartUpload(id, template.Key, _clock.GetUtcNow(), template, checksumAlgorithm, fullObjectChecksum);
+        var initiated = _clock.GetUtcNow();
+        var id = UploadListing.NewId(initiated);
+        var upload = new MultipartUpload(id, template.Key, initiated, template, checksumAlgorithm, fullObjectChecksum);
         b.Uploads[id] = new MemoryUpload(upload);
         return upload;
     }
@@ -90,7 +90,7 @@ public sealed partial class MemoryObjectStore
         return ValueTask.FromResult<StoreResult<bool>>(true);
     }
 
-    public StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix)
+    public StoreResult<IReadOnlyList<MultipartUpload>> ListMultipartUploads(string bucket, string prefix, string keyMarker = "", string uploadIdMarker = "", int maxUploads = int.MaxValue)
     {
         if (!_buckets.TryGetValue(bucket, out var b))
         {
@@ -98,10 +98,9 @@ public sealed partial class MemoryObjectStore
         }
 
         var list = b.Uploads.Values.Select(u => u.Upload)
-            .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .OrderBy(u => u.Key, Utf8KeyComparer.Instance)
-            .ThenBy(u => u.Initiated)
-            .ThenBy(u => u.UploadId, StringComparer.Ordinal)
+            .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal) && UploadListing.IsAfter(u, keyMarker, uploadIdMarker))
+            .Order(Comparer<MultipartUpload>.Create(UploadListing.Compare))
+            .Take(maxUploads)
             .ToList();
         return list;
     }

@@ -20,7 +20,7 @@ internal sealed class CreateUploadMutation(string bucket, MultipartUpload upload
         return new(bucket, decoder.ReadUpload());
     }
 
-    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(upload.Template, 0);
+    public override int IndexPagesNeeded => ObjectIndex.PagesToWriteUpload(upload);
 
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
