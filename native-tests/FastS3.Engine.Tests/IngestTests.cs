@@ -171,8 +171,10 @@ public sealed class IngestTests
             Ok(await store.AdvanceLowWaterMarkAsync(2));
             Assert.Equal(70_000, store.LiveBytesBySegment().Values.Sum()); // a is visible, b waits: both live
 
+            Assert.True(store.LogLowWaterMark < store.DurableLsn); // held by the entries at 3 and 4
             Ok(await store.TruncateSuffixAsync(2));
             Assert.Equal(0, store.PendingEntries);
+            Assert.Equal(store.DurableLsn, store.LogLowWaterMark); // nothing uncommitted holds it any more
             Assert.Equal(2UL, store.IngestedLsn);
             Assert.Equal(30_000, store.LiveBytesBySegment().Values.Sum()); // b's body is dead
 

@@ -44,7 +44,7 @@ public sealed partial class EngineObjectStore
                     return OrchestratedWrite;
                 }
 
-                var indexPages = mutation.IndexPagesNeeded;
+                var indexPages = mutation.IndexPagesNeededAt(_objects);
                 if (indexPages > 0 && ReserveIndexPages(indexPages) is { } full)
                 {
                     return full; // nothing logged: the index could not get the pages this change needs

@@ -159,13 +159,18 @@ public sealed partial class EngineObjectStore
 
                 var batch = ingest.Pending.TakeWhile(p => p.Lsn <= lowWaterMark).Take(EntriesPerLowWaterMarkRecord).ToList();
                 var target = batch.Count == EntriesPerLowWaterMarkRecord ? batch[^1].Lsn : lowWaterMark;
-                step = new LowWaterMarkMutation(target, batch.Sum(p => p.Mutation.IndexPagesNeededAt(_objects)));
+                step = new LowWaterMarkMutation(target, batch.Sum(p => p.Entry.IndexPagesNeededAt(_objects)));
                 return Plan.Log(step);
             });
 
             var result = await FinishIngestAsync(appended, invalid);
             if (!result.IsOk || step is null)
             {
+                if (applied + refused.Count > 0)
+                {
+                    AdvanceLogLowWaterMark(); // committed entries no longer hold the log's
+                }
+
                 return result with { Applied = applied, Refused = refused };
             }
 
@@ -202,7 +207,15 @@ public sealed partial class EngineObjectStore
 
             return afterLsn >= ingest.LastLsn ? Plan.Nothing : Plan.Log(new TruncateSuffixMutation(afterLsn));
         });
-        return FinishIngestAsync(appended, invalid);
+        return FinishTruncationAsync(FinishIngestAsync(appended, invalid));
+    }
+
+    /// <summary>Undone entries no longer hold the log's low-water mark.</summary>
+    private async ValueTask<IngestResult> FinishTruncationAsync(ValueTask<IngestResult> truncated)
+    {
+        var result = await truncated;
+        AdvanceLogLowWaterMark();
+        return result;
     }
 
     /// <summary>Logs one entry at <paramref name="lsn"/> (durable on return).</summary>
@@ -257,8 +270,7 @@ public sealed partial class EngineObjectStore
             }
         }
 
-        AdvanceLogLowWaterMark();
-        return IngestResult.Ok;
+        return IngestResult.Ok; // a new entry only adds a floor: the log's low-water mark cannot move for it
     }
 
     /// <summary>

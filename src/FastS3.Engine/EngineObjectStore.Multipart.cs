@@ -74,7 +74,7 @@ public sealed partial class EngineObjectStore
             }
 
             published = finalInfo with { Size = length };
-            return Plan.Log(new CompleteUploadMutation(bucket, key, uploadId, published, extents.DrainToImmutable(), stored.Count));
+            return Plan.Log(new CompleteUploadMutation(bucket, key, uploadId, published, extents.DrainToImmutable()));
         });
         return appended.Error != S3ErrorCode.None
             ? ValueTask.FromResult(StoreResult<ObjectInfo>.Fail(appended.Error, appended.Message))
@@ -86,7 +86,7 @@ public sealed partial class EngineObjectStore
         var appended = AppendCommit(state =>
         {
             var error = FindUploadForWrite(state, bucket, key, uploadId);
-            return error != S3ErrorCode.None ? Plan.Fail(error) : Plan.Log(new AbortUploadMutation(bucket, uploadId, _objects.GetParts(null, bucket, uploadId).Count));
+            return error != S3ErrorCode.None ? Plan.Fail(error) : Plan.Log(new AbortUploadMutation(bucket, uploadId));
         });
         return FinishAsync(appended, true);
     }

@@ -46,7 +46,7 @@ internal static class CheckpointCodec
         foreach (var pending in ingest.Pending)
         {
             entry.Reset();
-            new IngestedMutation(pending.Lsn, pending.FloorLsn, pending.Mutation).Encode(entry);
+            pending.Encode(entry);
             encoder.WriteBlob(entry.Written);
         }
 
@@ -140,7 +140,7 @@ internal static class CheckpointCodec
         var lastLsn = decoder.ReadUInt64();
         var lowWaterMark = decoder.ReadUInt64();
         var count = decoder.ReadCount(minBytesEach: 16);
-        var pending = ImmutableList.CreateBuilder<PendingEntry>();
+        var pending = ImmutableList.CreateBuilder<IngestedMutation>();
         for (var i = 0; i < count; i++)
         {
             var entry = (IngestedMutation)Mutation.Decode(EngineRecordType.Ingested, decoder.ReadBlob());
@@ -149,7 +149,7 @@ internal static class CheckpointCodec
                 throw new InvalidDataException($"checkpoint lists pending entry {entry.Lsn} outside ({lowWaterMark}, {lastLsn}] or out of order");
             }
 
-            pending.Add(new PendingEntry(entry.Lsn, entry.FloorLsn, entry.Entry));
+            pending.Add(entry);
         }
 
         return new IngestState(lastLsn, lowWaterMark, pending.ToImmutable());

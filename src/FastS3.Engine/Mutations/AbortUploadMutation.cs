@@ -4,14 +4,11 @@ using FastS3.Engine.State;
 
 namespace FastS3.Engine.Mutations;
 
-/// <param name="partCount">Write path only: the parts the upload has (their deletes need index pages).</param>
-internal sealed class AbortUploadMutation(string bucket, string uploadId, int partCount = 0) : Mutation
+internal sealed class AbortUploadMutation(string bucket, string uploadId) : Mutation
 {
     public override byte RecordType => EngineRecordType.AbortUpload;
 
-    public override int IndexPagesNeeded => ObjectIndex.PagesToEndUpload(partCount);
-
-    public override int IndexPagesNeededAt(ObjectIndex objects) => ObjectIndex.PagesToEndUpload(objects.GetParts(null, bucket, uploadId).Count);
+    public override int IndexPagesNeededAt(ObjectIndex objects) => ObjectIndex.PagesToEndUpload(objects.CountPartsForWrite(bucket, uploadId));
 
     public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) =>
         state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket

@@ -10,12 +10,11 @@ namespace FastS3.Engine.Mutations;
 /// CompleteMultipartUpload: one record stitches the listed parts' extents into the object (no
 /// byte is copied); the upload ends, unlisted parts and the key's old version die.
 /// </summary>
-/// <param name="partCount">Write path only: the parts the upload has (their deletes need index pages).</param>
-internal sealed class CompleteUploadMutation(string bucket, string key, string uploadId, ObjectInfo info, ImmutableArray<WalLocation> extents, int partCount = 0) : Mutation
+internal sealed class CompleteUploadMutation(string bucket, string key, string uploadId, ObjectInfo info, ImmutableArray<WalLocation> extents) : Mutation
 {
     public override byte RecordType => EngineRecordType.CompleteUpload;
 
-    public override int IndexPagesNeeded => ObjectIndex.PagesToWrite(info, extents.Length) + ObjectIndex.PagesToEndUpload(partCount);
+    public override int IndexPagesNeededAt(ObjectIndex objects) => ObjectIndex.PagesToWrite(info, extents.Length) + ObjectIndex.PagesToEndUpload(objects.CountPartsForWrite(bucket, uploadId));
 
     public static CompleteUploadMutation DecodeFields(ref BinaryDecoder decoder)
     {

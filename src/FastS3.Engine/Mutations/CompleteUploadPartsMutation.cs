@@ -49,30 +49,28 @@ internal sealed class CompleteUploadPartsMutation(string bucket, string key, str
         return ObjectIndex.PagesToWrite(info, extents) + ObjectIndex.PagesToEndUpload(ending);
     }
 
-    public override S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects)
+    /// <summary>Resolves the listed parts once: the refusal, or the stitch.</summary>
+    public override EngineState ApplyEntry(EngineState state, ulong lsn, ObjectIndex objects, out S3ErrorCode refusal)
     {
-        if (state.Bucket(bucket) is null)
+        refusal = state.Bucket(bucket) is null ? S3ErrorCode.NoSuchBucket
+            : objects.GetUpload(null, bucket, uploadId) is not { } upload || upload.Key != key ? S3ErrorCode.NoSuchUpload
+            : S3ErrorCode.None;
+        if (refusal != S3ErrorCode.None)
         {
-            return S3ErrorCode.NoSuchBucket;
+            return state;
         }
 
-        if (objects.GetUpload(null, bucket, uploadId) is not { } upload || upload.Key != key)
-        {
-            return S3ErrorCode.NoSuchUpload;
-        }
-
-        return Resolve(objects).Error;
+        (refusal, var extents, var length) = Resolve(objects);
+        return refusal != S3ErrorCode.None
+            ? state
+            : new CompleteUploadMutation(bucket, key, uploadId, info with { Size = length }, extents).Apply(state, lsn, objects);
     }
 
+    /// <summary>Never logged on its own (only inside an entry), so only a corrupt log gets here.</summary>
     public override EngineState Apply(EngineState state, ulong lsn, ObjectIndex objects)
     {
-        var (error, extents, length) = Resolve(objects);
-        if (error != S3ErrorCode.None)
-        {
-            return Inconsistent<EngineState>(lsn, $"the Complete of upload '{uploadId}' does not resolve: {error}");
-        }
-
-        return new CompleteUploadMutation(bucket, key, uploadId, info with { Size = length }, extents).Apply(state, lsn, objects);
+        var next = ApplyEntry(state, lsn, objects, out var refusal);
+        return refusal == S3ErrorCode.None ? next : Inconsistent<EngineState>(lsn, $"the Complete of upload '{uploadId}' does not resolve: {refusal}");
     }
 
     protected override void EncodeFields(BinaryEncoder encoder)

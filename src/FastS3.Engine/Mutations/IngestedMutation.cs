@@ -17,10 +17,13 @@ internal sealed class IngestedMutation(ulong lsn, ulong floorLsn, Mutation entry
 
     public override bool IsClientWrite => false;
 
+    /// <summary>The orchestrator's LSN.</summary>
     public ulong Lsn => lsn;
 
+    /// <summary>Every log record of the entry has a log LSN above this.</summary>
     public ulong FloorLsn => floorLsn;
 
+    /// <summary>What the entry does once committed.</summary>
     public Mutation Entry => entry;
 
     /// <summary>The changes an orchestrator may send: buckets, objects, and multipart uploads (a Complete names its parts).</summary>
@@ -49,7 +52,7 @@ internal sealed class IngestedMutation(ulong lsn, ulong floorLsn, Mutation entry
             Inconsistent(recordLsn, $"orchestrator LSN {lsn} is not above the last one, {ingest.LastLsn}");
         }
 
-        var pending = ingest.Pending.Add(new PendingEntry(lsn, floorLsn, entry));
+        var pending = ingest.Pending.Add(this); // waits as logged
         return state.WithIngest(ingest with { LastLsn = lsn, Pending = pending }, state.Space.Add(entry.DataExtents), recordLsn);
     }
 

@@ -46,12 +46,11 @@ internal sealed class LowWaterMarkMutation(ulong lowWaterMark, int indexPages = 
             }
 
             committed++;
-            var entry = pending.Mutation;
+            var entry = pending.Entry;
             state = state.WithIngest(state.Ingest, state.Space.Remove(entry.DataExtents), lsn); // the entry's own apply counts its extents again
-            var refusal = entry.RefusalAt(state, objects);
+            state = entry.ApplyEntry(state, lsn, objects, out var refusal);
             if (refusal == S3ErrorCode.None)
             {
-                state = entry.Apply(state, lsn, objects);
                 Applied++;
             }
             else

@@ -30,7 +30,11 @@ internal abstract class Mutation
 
     public static bool IsCommitRecord(byte type) => type is >= EngineRecordType.CreateBucket and <= EngineRecordType.CompleteUploadParts;
 
-    /// <summary>Index pages applying this to the write state of <paramref name="objects"/> may allocate (a change whose size depends on the state looks it up).</summary>
+    /// <summary>
+    /// Index pages applying this to the write state of <paramref name="objects"/> may allocate, as
+    /// the write path reserves them under the commit lock (a change whose size depends on the
+    /// state, such as ending an upload, looks it up).
+    /// </summary>
     public virtual int IndexPagesNeededAt(ObjectIndex objects) => IndexPagesNeeded;
 
     /// <summary>
@@ -39,6 +43,16 @@ internal abstract class Mutation
     /// <see cref="S3ErrorCode.None"/>. Only the changes an orchestrator may send override this.
     /// </summary>
     public virtual S3ErrorCode RefusalAt(EngineState state, ObjectIndex objects) => S3ErrorCode.NotImplemented;
+
+    /// <summary>
+    /// An orchestrator entry reaching the low-water mark: applied, or <paramref name="state"/>
+    /// unchanged with <paramref name="refusal"/> saying why not (see <see cref="RefusalAt"/>).
+    /// </summary>
+    public virtual EngineState ApplyEntry(EngineState state, ulong lsn, ObjectIndex objects, out S3ErrorCode refusal)
+    {
+        refusal = RefusalAt(state, objects);
+        return refusal == S3ErrorCode.None ? Apply(state, lsn, objects) : state;
+    }
 
     /// <summary>Writes the record payload: format version first, then the mutation's fields.</summary>
     public void Encode(BinaryEncoder encoder)

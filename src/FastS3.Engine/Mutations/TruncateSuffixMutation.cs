@@ -29,7 +29,7 @@ internal sealed class TruncateSuffixMutation(ulong afterLsn) : Mutation
         var kept = ingest.Pending.FindIndex(p => p.Lsn > afterLsn) is var first and >= 0 ? first : ingest.Pending.Count;
         foreach (var undone in ingest.Pending.Skip(kept))
         {
-            space = space.Remove(undone.Mutation.DataExtents);
+            space = space.Remove(undone.Entry.DataExtents);
         }
 
         var next = ingest with { LastLsn = Math.Min(ingest.LastLsn, afterLsn), Pending = ingest.Pending.RemoveRange(kept, ingest.Pending.Count - kept) };

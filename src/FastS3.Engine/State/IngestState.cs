@@ -12,16 +12,11 @@ namespace FastS3.Engine.State;
 /// </summary>
 /// <param name="LastLsn">The newest entry LSN accepted (0: none); the next must be above it.</param>
 /// <param name="LowWaterMark">The orchestrator's low-water mark: every entry at or below it is applied.</param>
-/// <param name="Pending">Entries above the low-water mark, in LSN order.</param>
-internal sealed record IngestState(ulong LastLsn, ulong LowWaterMark, ImmutableList<PendingEntry> Pending)
+/// <param name="Pending">Entries above the low-water mark, in LSN order, as their records logged them.</param>
+internal sealed record IngestState(ulong LastLsn, ulong LowWaterMark, ImmutableList<IngestedMutation> Pending)
 {
     public static readonly IngestState None = new(0, 0, []);
 
     public bool IsEmpty => LastLsn == 0 && LowWaterMark == 0 && Pending.IsEmpty;
 }
 
-/// <summary>An orchestrator entry waiting for the low-water mark.</summary>
-/// <param name="Lsn">The orchestrator's LSN.</param>
-/// <param name="FloorLsn">Every log record of the entry (body data and its entry record) has a log LSN above this.</param>
-/// <param name="Mutation">What the entry does once committed.</param>
-internal sealed record PendingEntry(ulong Lsn, ulong FloorLsn, Mutation Mutation);

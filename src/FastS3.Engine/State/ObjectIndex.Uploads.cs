@@ -63,19 +63,33 @@ internal sealed partial class ObjectIndex
     /// <summary>The upload's parts in part-number order, in <paramref name="version"/> or in the write state when null (writer only).</summary>
     public List<PartEntry> GetParts(PublishedVersion? version, string bucket, string uploadId)
     {
-        if (!TryPartsPrefix(bucket, uploadId, out var prefix))
-        {
-            return []; // no stored upload has such an id
-        }
-
-        var cursor = version is null ? _tree.Seek(prefix) : _tree.Seek(version, prefix);
         var parts = new List<PartEntry>();
-        while (cursor.MoveNext() && cursor.Key.StartsWith(prefix))
+        if (TryPartsPrefix(bucket, uploadId, out var prefix)) // else no stored upload has such an id
         {
-            parts.Add(DecodePart(cursor.Value));
+            var cursor = version is null ? _tree.Seek(prefix) : _tree.Seek(version, prefix);
+            while (cursor.MoveNext() && cursor.Key.StartsWith(prefix))
+            {
+                parts.Add(DecodePart(cursor.Value));
+            }
         }
 
         return parts;
+    }
+
+    /// <summary>How many parts the upload has in the write state: a walk over their keys, nothing decoded. Writer only.</summary>
+    public int CountPartsForWrite(string bucket, string uploadId)
+    {
+        var count = 0;
+        if (TryPartsPrefix(bucket, uploadId, out var prefix))
+        {
+            var cursor = _tree.Seek(prefix);
+            while (cursor.MoveNext() && cursor.Key.StartsWith(prefix))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     // ---- the writer ----
